@@ -1,0 +1,20 @@
+"""Pick the compiled speedups when they are built, else the pure-Python twin.
+
+``FASTEXPRESS_NO_EXTENSIONS=1`` forces the twin (as yarl and multidict do).
+"""
+from __future__ import annotations
+
+import os
+
+IMPLEMENTATION = "python"
+if not os.environ.get("FASTEXPRESS_NO_EXTENSIONS"):
+    try:
+        from ._speedups import build_head, chunk, validate_header
+
+        IMPLEMENTATION = "cython"
+    except ImportError:  # no compiler at install time: the twin serves
+        pass
+if IMPLEMENTATION == "python":
+    from ._speedups_py import build_head, chunk, validate_header
+
+__all__ = ["IMPLEMENTATION", "build_head", "chunk", "validate_header"]

@@ -1,0 +1,258 @@
+"""``express()``: the application: settings, the lazily made base router, mounting."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Callable
+
+from .errors import ClientDisconnect
+from .finalhandler import finalhandler, log_error
+from .httputil import compile_etag
+from .proxy import compile_trust
+from .querystring import compile_query_parser
+from .response import Locals
+from .router import METHODS, Router, is_path, method_attr
+
+if TYPE_CHECKING:
+    from .request import Request
+    from .response import Response
+    from .server import Server
+
+_TRUST_DEFAULT = "\0trust proxy default"  # Express's trustProxyDefaultSymbol, as a hidden key
+
+
+def default_env() -> str:
+    return os.environ.get("FASTEXPRESS_ENV") or os.environ.get("NODE_ENV") or "development"
+
+
+class Settings(dict):  # type: ignore[type-arg]
+    """``app.settings``: a dict that falls back to the parent app's settings once mounted, as
+    Express chains ``settings`` prototypes."""
+
+    __slots__ = ("parent",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parent: Settings | None = None
+
+    def __missing__(self, key: str) -> Any:
+        if self.parent is not None:
+            return self.parent[key]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if self.parent is not None:
+            return self.parent.get(key, default)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (self.parent is not None and key in self.parent)
+
+
+class App:
+    """An Express application. Create one with ``express()``."""
+
+    def __init__(self) -> None:
+        self.settings = Settings()
+        self.locals = Locals()
+        self.mountpath: Any = "/"
+        self.parent: App | None = None
+        self.engines: dict[str, Callable[..., Any]] = {}
+        self._router: Router | None = None
+        self._listeners: dict[str, list[Callable[..., Any]]] = {}
+        self._x_powered_by = True
+        self._default_configuration()
+
+    def _default_configuration(self) -> None:
+        env = default_env()
+        self.enable("x-powered-by")
+        self.set("etag", "weak")
+        self.set("env", env)
+        self.set("query parser", "simple")
+        self.set("subdomain offset", 2)
+        self.set("trust proxy", False)
+        dict.__setitem__(self.settings, _TRUST_DEFAULT, True)
+        self.locals["settings"] = self.settings
+        self.set("views", os.path.abspath("views"))
+        self.set("jsonp callback name", "callback")
+        if env == "production":
+            self.enable("view cache")
+        self.on("mount", self._on_mount)
+
+    def _on_mount(self, parent: App) -> None:
+        # A sub-app inherits trust proxy unless it set its own (Express's back-compat rule).
+        if dict.get(self.settings, _TRUST_DEFAULT) is True and callable(parent.settings.get("trust proxy fn")):
+            dict.pop(self.settings, "trust proxy", None)
+            dict.pop(self.settings, "trust proxy fn", None)
+        self.settings.parent = parent.settings
+        for ext, fn in parent.engines.items():
+            self.engines.setdefault(ext, fn)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def set(self, setting: str, *value: Any) -> Any:
+        if not value:
+            return self.settings.get(setting)
+        val = value[0]
+        self.settings[setting] = val
+        if setting == "etag":
+            self.settings["etag fn"] = compile_etag(val)
+        elif setting == "query parser":
+            self.settings["query parser fn"] = compile_query_parser(val)
+        elif setting == "trust proxy":
+            self.settings["trust proxy fn"] = compile_trust(val)
+            dict.__setitem__(self.settings, _TRUST_DEFAULT, False)
+        elif setting == "x-powered-by":
+            self._x_powered_by = bool(val)
+        return self
+
+    def get(self, path: Any, *handlers: Any) -> Any:
+        """``app.get('etag')`` reads a setting; ``app.get('/path', ...)`` adds a GET route."""
+        if not handlers and not is_path(path):
+            return self.set(path)
+        return self._route("GET", path, handlers)
+
+    def _route(self, method: str | None, path: Any, handlers: tuple[Any, ...]) -> Any:
+        # Returns the app for chaining, or a decorator when no handler is given.
+        result = self.router._method(method, path, handlers)
+        return self if result is self._router else result
+
+    def enabled(self, setting: str) -> bool:
+        return bool(self.set(setting))
+
+    def disabled(self, setting: str) -> bool:
+        return not self.set(setting)
+
+    def enable(self, setting: str) -> App:
+        return self.set(setting, True)
+
+    def disable(self, setting: str) -> App:
+        return self.set(setting, False)
+
+    # -- routing ----------------------------------------------------------------------------
+
+    @property
+    def router(self) -> Router:
+        # Made on first use, so 'case sensitive routing' and 'strict routing' set before the
+        # first route apply (as in Express).
+        if self._router is None:
+            self._router = Router(case_sensitive=self.enabled("case sensitive routing"),
+                                  strict=self.enabled("strict routing"))
+        return self._router
+
+    def use(self, *args: Any) -> Any:
+        path: Any = "/"
+        fns = list(args)
+        first = fns[0] if fns else None
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        if fns and not callable(first):
+            path = fns.pop(0)
+        flat: list[Any] = []
+        for fn in fns:
+            flat.extend(fn if isinstance(fn, (list, tuple)) else [fn])
+        if not flat:
+            if args:
+                return Router._decorator(lambda fn: self.use(path, fn))
+            raise TypeError("app.use() requires a middleware function")
+        router = self.router
+        for fn in flat:
+            if isinstance(fn, App):
+                fn.mountpath = path
+                fn.parent = self
+                router.use(path, _mounted_app(fn))
+                fn.emit("mount", self)
+            else:
+                router.use(path, fn)
+        if len(args) == 1 and callable(args[0]) and not isinstance(args[0], (App, Router)):
+            return args[0]  # `@app.use` as a decorator
+        return self
+
+    def route(self, path: Any) -> Any:
+        return self.router.route(path)
+
+    def all(self, path: Any, *handlers: Any) -> Any:
+        return self._route(None, path, handlers)
+
+    def param(self, name: Any, fn: Callable[..., Any] | None = None) -> Any:
+        result = self.router.param(name, fn)
+        return self if result is self.router else result
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        method = _METHOD_BY_ATTR.get(name)
+        if method is None:
+            raise AttributeError(f"'App' object has no attribute {name!r}")
+
+        return lambda path, *handlers: self._route(method, path, handlers)
+
+    def delete(self, path: Any, *handlers: Any) -> Any:
+        return self._route("DELETE", path, handlers)
+
+    def path(self) -> str:
+        return self.parent.path() + str(self.mountpath) if self.parent is not None else ""
+
+    # -- events -----------------------------------------------------------------------------
+
+    def on(self, event: str, fn: Callable[..., Any]) -> App:
+        self._listeners.setdefault(event, []).append(fn)
+        return self
+
+    def emit(self, event: str, *args: Any) -> None:
+        for fn in list(self._listeners.get(event, ())):
+            fn(*args)
+
+    # -- handling ---------------------------------------------------------------------------
+
+    def handle(self, req: Request, res: Response, callback: Callable[..., Any] | None = None) -> Any:
+        done = callback or finalhandler(req, res, self.settings.get("env"), self._log_error)
+        if self._x_powered_by:
+            res._headers["x-powered-by"] = ("X-Powered-By", "fastexpress")
+        req.app = self
+        res.app = self
+        return self.router.handle(req, res, done)
+
+    def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
+        return self.handle(req, res, next)
+
+    def _log_error(self, err: Any) -> None:
+        # A client that went away is not the app's error: no traceback storm for it.
+        if self.settings.get("env") != "test" and not isinstance(err, ClientDisconnect):
+            log_error(err)
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def listen(self, port: int = 3000, host: str = "127.0.0.1", callback: Callable[[], Any] | None = None,
+               **options: Any) -> None:
+        """Serve until Ctrl-C or SIGTERM, then stop gracefully (in-flight requests finish)."""
+        from .server import run
+
+        if callable(host):  # app.listen(port, callback)
+            host, callback = "127.0.0.1", host
+        run(self, port=port, host=host, callback=callback, **options)
+
+    async def start(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Server:
+        """Start serving inside the running event loop; returns a handle with ``.port`` and
+        ``await close()``."""
+        from .server import start
+
+        return await start(self, port=port, host=host, **options)
+
+
+_METHOD_BY_ATTR = {method_attr(m): m for m in METHODS}
+
+
+def _mounted_app(app: App) -> Callable[..., Any]:
+    def mounted_app(req: Request, res: Response, next: Callable[..., Any]) -> Any:
+        orig = req.app
+
+        def done(err: Any = None) -> Any:
+            req.app = orig
+            res.app = orig
+            return next(err)
+
+        return app.handle(req, res, done)
+
+    return mounted_app

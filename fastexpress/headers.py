@@ -1,0 +1,65 @@
+"""Request headers: a case-insensitive, multi-value view over the raw header lines."""
+from __future__ import annotations
+
+from typing import Iterator, Mapping
+
+# Node's IncomingMessage keeps only the first of these when a request repeats them
+# (matchKnownFields); every other repeated header is joined with ", " (cookie with "; ").
+_FIRST_WINS = frozenset(
+    """age authorization content-length content-type etag expires from host if-modified-since
+    if-unmodified-since last-modified location max-forwards proxy-authorization referer
+    retry-after server user-agent""".split()
+)
+
+
+class Headers(Mapping[str, str]):
+    """``req.headers``: ``headers["content-type"]`` in any case gives the value as Node's
+    ``req.headers`` would (repeats joined), ``get_all(name)`` gives every line's value and
+    ``raw`` the lines as received.
+
+    PERF: the dict is built on first lookup, so a handler that never reads headers never pays.
+    """
+
+    __slots__ = ("raw", "_map")
+
+    def __init__(self, raw: list[tuple[str, str]] | None = None) -> None:
+        self.raw: list[tuple[str, str]] = raw if raw is not None else []
+        self._map: dict[str, str] | None = None
+
+    def _build(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for name, value in self.raw:
+            key = name.lower()
+            if key in result:
+                if key in _FIRST_WINS:
+                    continue
+                sep = "; " if key == "cookie" else ", "
+                result[key] = result[key] + sep + value
+            else:
+                result[key] = value
+        self._map = result
+        return result
+
+    def __getitem__(self, name: str) -> str:
+        return (self._map if self._map is not None else self._build())[name.lower()]
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return (self._map if self._map is not None else self._build()).get(name.lower(), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in (self._map if self._map is not None else self._build())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map if self._map is not None else self._build())
+
+    def __len__(self) -> int:
+        return len(self._map if self._map is not None else self._build())
+
+    def get_all(self, name: str) -> list[str]:
+        key = name.lower()
+        return [value for n, value in self.raw if n.lower() == key]
+
+    getAll = get_all  # noqa: N815
+
+    def __repr__(self) -> str:
+        return f"Headers({self.raw!r})"

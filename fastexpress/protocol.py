@@ -1,0 +1,592 @@
+"""The HTTP/1.1 connection: bytes in through httptools, bytes out through the transport.
+
+This module owns framing, keep-alive, pipelining, limits, timeouts and flow control. It knows
+nothing of routing: each parsed request is handed, with its response object, to one callable
+``handler(req, res)`` in arrival order, one at a time per connection.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+from email.utils import formatdate
+from typing import TYPE_CHECKING, Callable, Optional, cast
+
+import httptools
+
+from ._accel import build_head, chunk
+from .headers import Headers
+from .statuses import STATUS_CODES
+
+if TYPE_CHECKING:
+    from .request import Request
+    from .response import Response
+
+logger = logging.getLogger("fastexpress.error")
+
+Handler = Callable[["Request", "Response"], None]
+
+
+@dataclass
+class ServerConfig:
+    """Limits and timeouts of one server; every field is a keyword of ``listen``/``start``."""
+
+    keep_alive_timeout: float = 5.0  # idle keep-alive connection, and a new one that sends nothing
+    head_timeout: float = 60.0  # a request head must be complete this long after its first byte
+    max_head_size: int = 16 * 1024  # request line + headers, bytes
+    max_headers: int = 100
+    body_high_water: int = 64 * 1024  # unread request body buffered before we stop reading
+    write_high_water: int = 64 * 1024  # transport buffer above which res.write() returns False
+    graceful_timeout: float = 30.0  # how long close() waits for in-flight responses
+
+
+# PERF: status lines are built once; an unknown code gets Node's "unknown" reason.
+_STATUS_LINES: dict[int, bytes] = {
+    code: f"HTTP/1.1 {code} {reason}\r\n".encode("latin-1") for code, reason in STATUS_CODES.items()
+}
+
+
+def status_line(code: int, reason: Optional[str] = None) -> bytes:
+    if reason is None:
+        line = _STATUS_LINES.get(code)
+        if line is not None:
+            return line
+        reason = STATUS_CODES.get(code, "unknown")
+    if "\r" in reason or "\n" in reason:
+        raise ValueError("Invalid character in statusMessage")
+    return f"HTTP/1.1 {code} {reason}\r\n".encode("latin-1")
+
+
+class _DateCache:
+    """PERF: the Date header changes once a second; format it once a second."""
+
+    __slots__ = ("second", "line")
+
+    def __init__(self) -> None:
+        self.second = -1
+        self.line = b""
+
+    def get(self) -> bytes:
+        now = int(time.time())
+        if now != self.second:
+            self.second = now
+            self.line = b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n"
+        return self.line
+
+
+_date = _DateCache()
+
+
+def _error_response(status: int) -> bytes:
+    # The exact bytes Node writes for a client error it answers itself.
+    return status_line(status) + b"Connection: close\r\n\r\n"
+
+
+class _ProtocolError(Exception):
+    """Raised inside a parser callback to stop parsing with a status to answer."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+class _ErrorMarker:
+    """Queued in place of a request that could not be parsed: answered in order, then close."""
+
+    __slots__ = ("status",)
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def check_transfer_encoding(value: str) -> None:
+    """RFC 9112 6.1: a request body must end with ``chunked``, once; we implement no other
+    coding, so anything else is 501 (and a missing final ``chunked`` is 400)."""
+    codings = [c.strip() for c in value.split(",") if c.strip()]
+    if not codings or codings[-1] != "chunked" or codings.count("chunked") > 1:
+        raise _ProtocolError(400)
+    if len(codings) > 1:
+        raise _ProtocolError(501)
+
+
+class FlowControl:
+    """Backpressure in both directions for one connection (as uvicorn's flow control)."""
+
+    __slots__ = ("_transport", "read_paused", "write_paused", "_waiters")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self.read_paused = False
+        self.write_paused = False
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def pause_reading(self) -> None:
+        if not self.read_paused:
+            self.read_paused = True
+            self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self.read_paused:
+            self.read_paused = False
+            self._transport.resume_reading()
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def drain(self) -> None:
+        if self.write_paused:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+
+
+class ServerState:
+    """What a server shares with its connections: the live set, for a graceful close."""
+
+    __slots__ = ("connections", "closing")
+
+    def __init__(self) -> None:
+        self.connections: set[HttpProtocol] = set()
+        self.closing = False
+
+
+class HttpProtocol(asyncio.Protocol):
+    """One HTTP/1.1 connection."""
+
+    # All per-connection state, declared up front.
+    __slots__ = (
+        "handler", "config", "loop", "state", "transport", "flow", "parser", "client_addr",
+        "is_tls", "closed", "_url", "_raw_headers", "_head_size", "_in_head", "_raw_count",
+        "_host_count", "_expect", "_te", "_has_body", "_current", "_queue", "_active", "_out",
+        "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing",
+    )
+
+    def __init__(self, handler: Handler, config: ServerConfig | None = None,
+                 loop: asyncio.AbstractEventLoop | None = None, state: ServerState | None = None) -> None:
+        self.handler = handler
+        self.config = config or ServerConfig()
+        self.loop = loop or asyncio.get_event_loop()
+        self.state = state
+        self.transport: asyncio.Transport | None = None
+        self.flow: FlowControl | None = None
+        self.parser = httptools.HttpRequestParser(self)
+        self.client_addr = ""
+        self.is_tls = False
+        self.closed = False
+        # The request being parsed.
+        self._url = b""
+        self._raw_headers: list[tuple[str, str]] = []
+        self._head_size = 0
+        self._in_head = False
+        self._raw_count = False
+        self._host_count = 0
+        self._expect: str | None = None
+        self._te: str | None = None
+        self._has_body = False
+        self._current: Request | None = None  # receiving its body
+        # Requests parsed but not yet answered (pipelining), and the one being answered.
+        self._queue: deque[Request | _ErrorMarker] = deque()
+        self._active: Request | None = None
+        # PERF: while a read batch is processed, output is gathered and written once.
+        self._out: list[bytes] | None = None
+        self._timer: asyncio.TimerHandle | None = None  # idle keep-alive
+        self._head_timer: asyncio.TimerHandle | None = None  # slow request head
+        self._dispatching = False
+        self._tail = b""
+        self._stop_parsing = False
+
+    # -- asyncio callbacks ------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
+        self.transport = transport
+        self.flow = FlowControl(transport)
+        transport.set_write_buffer_limits(high=self.config.write_high_water)
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, (tuple, list)) and peer:
+            self.client_addr = str(peer[0])
+        elif isinstance(peer, str):
+            self.client_addr = peer
+        self.is_tls = transport.get_extra_info("sslcontext") is not None
+        if self.state is not None:
+            self.state.connections.add(self)
+        self._set_timer(self.config.keep_alive_timeout, self._on_idle_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._cancel_timer()
+        self._cancel_head_timer()
+        if self.state is not None:
+            self.state.connections.discard(self)
+        current, active = self._current, self._active
+        self._queue.clear()
+        self._current = None
+        for req in (current, active):
+            if req is not None:
+                req._on_disconnect()
+        if active is not None:
+            active.res._on_close()
+        if self.flow is not None:
+            self.flow._wake()
+
+    def pause_writing(self) -> None:
+        assert self.flow is not None
+        self.flow.pause_writing()
+
+    def resume_writing(self) -> None:
+        assert self.flow is not None
+        self.flow.resume_writing()
+
+    def eof_received(self) -> bool | None:
+        # A half-closed client may still read our answers: keep the write side open until the
+        # pending responses are written, then close (returning True keeps the transport).
+        if self._active is None and not self._queue:
+            return None
+        return True
+
+    def data_received(self, data: bytes) -> None:
+        if self._stop_parsing:
+            return
+        if self._timer is not None:
+            self._cancel_timer()
+        if self._in_head:
+            # A head is arriving in pieces: count raw bytes before httptools buffers more.
+            self._raw_count = True
+            end = (self._tail + data).find(b"\r\n\r\n")
+            self._head_size += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+            if self._head_size > self.config.max_head_size:
+                self._fail(431)
+                return
+        self._out = []
+        try:
+            self.parser.feed_data(data)
+        except _ProtocolError as exc:
+            self._fail(exc.status)
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            self._fail(cause.status if isinstance(cause, _ProtocolError) else 400)
+        except httptools.HttpParserUpgrade:
+            # No upgrade support: answer the request normally, then close; what follows on the
+            # connection is another protocol's bytes, so it is never parsed.
+            self._stop_parsing = True
+            if self._queue:
+                last = self._queue[-1]
+                if not isinstance(last, _ErrorMarker):
+                    last.keep_alive = False
+                    last._on_body_complete()
+        except httptools.HttpParserError:
+            self._fail(400)
+        self._run_queue()
+        self._flush()
+        if self._in_head and not self.closed:
+            # The head timer runs from the first piece of a head and is never pushed back by
+            # later pieces, so a client trickling bytes cannot hold the connection.
+            self._tail = data[-3:]
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_later(self.config.head_timeout, self._on_head_timeout)
+
+    # -- httptools callbacks ----------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self._url = b""
+        self._raw_headers = []
+        self._head_size = 0
+        self._in_head = True
+        self._raw_count = False
+        self._host_count = 0
+        self._expect = None
+        self._te = None
+        self._has_body = False
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        if not self._raw_count:
+            self._head_size += len(url)
+            if self._head_size > self.config.max_head_size:
+                raise _ProtocolError(431)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        raw = self._raw_headers
+        if not self._raw_count:
+            self._head_size += len(name) + len(value) + 4
+            if self._head_size > self.config.max_head_size:
+                raise _ProtocolError(431)
+        if len(raw) >= self.config.max_headers:
+            raise _ProtocolError(431)
+        lname = name.lower()
+        if lname == b"host":
+            self._host_count += 1
+        elif lname == b"content-length":
+            self._has_body = True
+        elif lname == b"transfer-encoding":
+            self._has_body = True
+            te = value.decode("latin-1").lower()
+            self._te = te if self._te is None else self._te + "," + te
+        elif lname == b"expect":
+            self._expect = value.decode("latin-1").lower()
+        raw.append((name.decode("latin-1"), value.decode("latin-1")))
+
+    def on_headers_complete(self) -> None:
+        from .request import Request  # deferred: request imports this module's helpers
+        from .response import Response
+
+        self._in_head = False
+        if self._head_timer is not None:
+            self._cancel_head_timer()
+        parser = self.parser
+        version = parser.get_http_version()
+        # RFC 9112 3.2: a 1.1 request needs exactly one Host; any request may not repeat it.
+        if self._host_count > 1 or (self._host_count == 0 and version == "1.1"):
+            raise _ProtocolError(400)
+        if self._te is not None:
+            check_transfer_encoding(self._te)
+        req = Request(
+            self, parser.get_method().decode("ascii"), self._url.decode("latin-1"), version,
+            Headers(self._raw_headers), parser.should_keep_alive(), self._has_body,
+        )
+        expect = self._expect
+        if expect is not None and version == "1.1":
+            if expect != "100-continue":
+                raise _ProtocolError(417)
+            req._expect_continue = True
+        Response(req)
+        self._current = req
+        self._queue.append(req)
+
+    def on_body(self, body: bytes) -> None:
+        current = self._current
+        if current is not None:
+            current._on_body(body)
+
+    def on_message_complete(self) -> None:
+        current = self._current
+        self._current = None
+        if current is not None:
+            current._on_body_complete()
+
+    # -- answering --------------------------------------------------------------------------
+
+    def _run_queue(self) -> None:
+        """Start queued requests in order while nothing is being answered."""
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._active is None and self._queue and not self.closed:
+                item = self._queue.popleft()
+                if isinstance(item, _ErrorMarker):
+                    self._write(_error_response(item.status))
+                    self._close_after_write()
+                    return
+                self._active = item
+                try:
+                    self.handler(item, item.res)
+                except Exception:  # the app handles its own errors; this is a last resort
+                    logger.exception("unhandled error in request handler")
+                    if not item.res.headers_sent:
+                        item.res._emergency(500)
+                    else:
+                        self.abort()
+            if not self.closed:
+                self.update_reading()
+                if self._active is None and not self._queue and self._current is None and not self._in_head:
+                    self._set_timer(self.config.keep_alive_timeout, self._on_idle_timeout)
+        finally:
+            self._dispatching = False
+
+    def update_reading(self) -> None:
+        """Read only while we keep up: stop when requests wait for their turn (bounded
+        pipelining) or when the body being received is buffered past the high-water mark."""
+        flow = self.flow
+        if flow is None or self.closed:
+            return
+        current = self._current
+        if self._stop_parsing or self._queue or (current is not None and current._over_high_water()):
+            flow.pause_reading()
+        elif flow.read_paused:
+            flow.resume_reading()
+
+    def write_response(self, res: Response, data: bytes, end: bool) -> None:
+        """Write (the head if not sent yet and) ``data``; ``end`` finishes the response."""
+        if self.closed:
+            if end:
+                res._on_finish_closed()
+            return
+        if not res.headers_sent:
+            data = self._head(res, data, end)
+        elif res._chunked and data:
+            data = chunk(data)
+        elif not res._has_body:
+            data = b""
+        if end and res._chunked:
+            data += b"0\r\n\r\n"
+        if data:
+            self._write(data)
+        if end:
+            self._response_done(res)
+
+    def _head(self, res: Response, data: bytes, end: bool) -> bytes:
+        """Frame a response the way Node's ServerResponse does (`_storeHeader`)."""
+        req = res.req
+        headers = res._headers
+        status = res.status_code
+        has_body = req.method != "HEAD" and status != 204 and status != 304 and not 100 <= status < 200
+        res._has_body = has_body
+        keep_alive = req.keep_alive and not (self.state is not None and self.state.closing)
+        tail = b""
+        if "date" not in headers:
+            tail = _date.get()
+        conn = headers.get("connection")
+        if conn is not None:
+            if "close" in str(conn[1]).lower():
+                keep_alive = False
+        framing = b""
+        if "content-length" not in headers and "transfer-encoding" not in headers:
+            if not has_body:
+                pass
+            elif end:
+                framing = b"Content-Length: %d\r\n" % len(data)
+            elif req.http_version == "1.1":
+                framing = b"Transfer-Encoding: chunked\r\n"
+                res._chunked = True
+            else:
+                keep_alive = False  # HTTP/1.0 without a length: the close ends the body
+        elif "transfer-encoding" in headers:
+            te = headers["transfer-encoding"][1]
+            res._chunked = has_body and "chunked" in str(te).lower()
+        if conn is None:
+            if keep_alive:
+                tail += b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.config.keep_alive_timeout)
+            else:
+                tail += b"Connection: close\r\n"
+        req.keep_alive = keep_alive
+        head = build_head(status_line(status, res.status_message), headers.values(), tail + framing)
+        res.headers_sent = True
+        if not has_body:
+            return head
+        if res._chunked:
+            return head + chunk(data) if data else head
+        return head + data
+
+    def _response_done(self, res: Response) -> None:
+        req = res.req
+        if req is not self._active:
+            return
+        self._active = None
+        if req.keep_alive and req._expect_continue and not req._continue_sent and not req._body_done:
+            req.keep_alive = False  # the client may still send the body we never asked for
+        if not req.keep_alive or (self.state is not None and self.state.closing):
+            self._queue.clear()
+            self._close_after_write()
+        elif not req._body_done:
+            req._discard()
+        res._on_finish()
+        if not self._dispatching:
+            self._out = self._out if self._out is not None else []
+            self._run_queue()
+            self._flush()
+
+    def send_continue(self) -> None:
+        self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if not self._dispatching:
+            self._flush()
+
+    def write_ready(self) -> bool:
+        """False when the transport buffer is over its high-water mark (res.write's result)."""
+        assert self.flow is not None
+        return not self.flow.write_paused
+
+    async def drain(self) -> None:
+        if self.flow is not None and not self.closed:
+            await self.flow.drain()
+
+    def abort(self) -> None:
+        """Drop the connection now (a response that cannot be completed)."""
+        self._queue.clear()
+        self._stop_parsing = True
+        if self.transport is not None and not self.closed:
+            self._flush()
+            self.transport.abort()
+
+    def close_idle(self) -> bool:
+        """Close the connection if it is between requests; True if it was."""
+        if self._active is None and not self._queue and self._current is None and not self._in_head:
+            self._close_after_write()
+            return True
+        return False
+
+    # -- output and lifetime ----------------------------------------------------------------
+
+    def _write(self, data: bytes) -> None:
+        out = self._out
+        if out is not None:
+            out.append(data)
+        elif self.transport is not None and not self.closed:
+            self.transport.write(data)
+
+    def _flush(self) -> None:
+        out = self._out
+        self._out = None
+        if out and self.transport is not None and not self.closed:
+            self.transport.write(out[0] if len(out) == 1 else b"".join(out))
+
+    def _close_after_write(self) -> None:
+        self._stop_parsing = True
+        self._cancel_timer()
+        self._cancel_head_timer()
+        if self.transport is not None and not self.closed:
+            self._flush()
+            self.transport.close()
+
+    def _fail(self, status: int) -> None:
+        """The parser gave up: answer ``status`` after what is already queued, then close."""
+        self._stop_parsing = True
+        self._in_head = False
+        assert self.flow is not None
+        self.flow.pause_reading()
+        current = self._current
+        self._current = None
+        if current is not None and (current is self._active or current in self._queue):
+            # The head was fine but the body is broken: that request fails, then we close.
+            current.keep_alive = False
+            current._on_body_error()
+        else:
+            self._queue.append(_ErrorMarker(status))
+
+    def _set_timer(self, delay: float, callback: Callable[[], None]) -> None:
+        self._cancel_timer()
+        self._timer = self.loop.call_later(delay, callback)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _on_idle_timeout(self) -> None:
+        self._timer = None
+        if self._active is None and not self._queue and not self._in_head:
+            self._close_after_write()
+
+    def _on_head_timeout(self) -> None:
+        self._head_timer = None
+        if self._in_head and not self.closed:
+            self._fail(408)
+            self._out = []
+            self._run_queue()
+            self._flush()

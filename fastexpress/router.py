@@ -1,0 +1,598 @@
+"""Routing and middleware dispatch, as Express 5's ``router`` package does it. No I/O here.
+
+``next`` is an object per pass through a router (``_RouterRun``) or a route (``_RouteRun``):
+calling it advances the stack exactly as Express's ``next`` closure does. A handler runs
+synchronously; one that returns an awaitable is scheduled as a task, and ``next()`` returns an
+awaitable that finishes when the rest of the chain it started has run (``await next()``).
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
+
+from .pathre import Match, compile_matcher
+
+if TYPE_CHECKING:
+    from .request import Request
+    from .response import Response
+
+Handler = Callable[..., Any]
+
+# Node's http.METHODS (what Express routes), in Node's order.
+METHODS: tuple[str, ...] = (
+    "ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK",
+    "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS",
+    "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT",
+    "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
+)
+
+
+def method_attr(method: str) -> str:
+    """Python attribute for an HTTP method: ``GET`` -> ``get``, ``M-SEARCH`` -> ``m_search``."""
+    return method.lower().replace("-", "_")
+
+
+class _Done:
+    """An awaitable that is already finished: what ``next()`` returns when nothing is pending."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return iter(())
+
+    def done(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "DONE"
+
+
+DONE: Any = _Done()
+
+# Tasks of async handlers, held so the event loop's weak references cannot lose one.
+_tasks: set[asyncio.Task[Any]] = set()
+
+
+def arity(fn: Callable[..., Any]) -> int:
+    """How many positional arguments ``fn`` takes, as Express reads ``fn.length``."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 3
+    count = 0
+    for param in sig.parameters.values():
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            count += 1
+        elif param.kind == param.VAR_POSITIONAL:
+            return max(count, 3)
+    return count
+
+
+def _is_async(fn: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+
+
+async def _run_async(awaitable: Awaitable[Any], next: Callable[..., Any]) -> None:
+    try:
+        await awaitable
+    except Exception as err:  # an async handler's failure goes to next(err), as Express 5
+        await next(err)
+
+
+def invoke(fn: Callable[..., Any], is_async: bool, args: tuple[Any, ...], next: Callable[..., Any]) -> Any:
+    """Call one handler; route its exception (sync or async) to ``next(err)``."""
+    try:
+        result = fn(*args)
+    except Exception as err:
+        return next(err)
+    if result is not None and (is_async or inspect.isawaitable(result)):
+        task = asyncio.ensure_future(_run_async(result, next))
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+        return task
+    return DONE
+
+
+def strip_protohost(url: str) -> str:
+    """The ``scheme://host`` part of an absolute-form request target, or ''."""
+    if not url or url[0] == "/":
+        return ""
+    search = url.find("?")
+    path_length = search if search != -1 else len(url)
+    fqdn = url[:path_length].find("://")
+    if fqdn == -1:
+        return ""
+    end = url.find("/", 3 + fqdn)
+    return url if end == -1 else url[:end]
+
+
+def _pathname(url: str) -> str:
+    end = url.find("?")
+    return url if end < 0 else url[:end]
+
+
+_SLASH_MATCH = Match("", {})
+
+
+class Layer:
+    """One entry of a router's stack: a path matcher and a handler (or a route)."""
+
+    __slots__ = ("handle", "nargs", "is_async", "matcher", "slash", "route", "method", "path", "name")
+
+    def __init__(self, path: Any, fn: Handler, *, end: bool, strict: bool = False, sensitive: bool = False) -> None:
+        self.path = path
+        self.handle = fn
+        self.nargs = arity(fn)
+        self.is_async = _is_async(fn)
+        self.name = getattr(fn, "__name__", "<anonymous>")
+        # PERF: `use('/', ...)` matches everything; no regex at all.
+        self.slash = path == "/" and not end
+        self.matcher = None if self.slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
+        self.route: Route | None = None
+        self.method: str | None = None
+
+    def match(self, path: str) -> Match | None:
+        if self.slash:
+            return _SLASH_MATCH
+        assert self.matcher is not None
+        return self.matcher(path)
+
+    def handle_request(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
+        nargs = self.nargs
+        if nargs > 3:
+            return next()
+        args = (req, res, next) if nargs == 3 else (req, res) if nargs == 2 else (req, res, next)[:nargs]
+        return invoke(self.handle, self.is_async, args, next)
+
+    def handle_error(self, error: Any, req: Request, res: Response, next: Callable[..., Any]) -> Any:
+        if self.nargs != 4:
+            return next(error)
+        return invoke(self.handle, self.is_async, (error, req, res, next), next)
+
+
+def _flatten(items: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _check_handlers(handlers: list[Any]) -> None:
+    if not handlers:
+        raise TypeError("argument handler is required")
+    for fn in handlers:
+        if not callable(fn):
+            raise TypeError("argument handler must be a function")
+
+
+class Route:
+    """``app.route(path)``: handlers per method for one path."""
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+        self.stack: list[Layer] = []
+        self.methods: dict[str, bool] = {}  # upper-case method -> True; "_all" for .all()
+
+    def handles_method(self, method: str) -> bool:
+        methods = self.methods
+        if "_all" in methods:
+            return True
+        if method == "HEAD" and "HEAD" not in methods:
+            method = "GET"
+        return method in methods
+
+    def methods_list(self) -> list[str]:
+        names = [m for m in self.methods if m != "_all"]
+        if "GET" in self.methods and "HEAD" not in self.methods:
+            names.append("HEAD")
+        return names
+
+    def dispatch(self, req: Request, res: Response, done: Callable[..., Any]) -> Any:
+        if not self.stack:
+            return done()
+        method = req.method
+        if method == "HEAD" and "HEAD" not in self.methods:
+            method = "GET"
+        req.route = self
+        return _RouteRun(self.stack, method, req, res, done)()
+
+    def _add(self, method: str | None, handlers: tuple[Any, ...]) -> Route:
+        flat = _flatten(handlers)
+        _check_handlers(flat)
+        for fn in flat:
+            layer = Layer("/", fn, end=True)
+            layer.method = method
+            self.methods[method or "_all"] = True
+            self.stack.append(layer)
+        return self
+
+    def all(self, *handlers: Any) -> Route:
+        return self._add(None, handlers)
+
+    def __getattr__(self, name: str) -> Callable[..., Route]:
+        method = _ATTR_METHODS.get(name)
+        if method is None:
+            raise AttributeError(name)
+        return lambda *handlers: self._add(method, handlers)
+
+
+_ATTR_METHODS = {method_attr(m): m for m in METHODS}
+
+
+class _RouteRun:
+    """``next`` inside one route."""
+
+    __slots__ = ("stack", "method", "req", "res", "done", "idx")
+
+    def __init__(self, stack: list[Layer], method: str, req: Request, res: Response, done: Callable[..., Any]) -> None:
+        self.stack = stack
+        self.method = method
+        self.req = req
+        self.res = res
+        self.done = done
+        self.idx = 0
+
+    def __call__(self, err: Any = None) -> Any:
+        if err is not None and isinstance(err, str):
+            if err == "route":
+                return self.done()
+            if err == "router":
+                return self.done(err)
+        stack = self.stack
+        method = self.method
+        while self.idx < len(stack):
+            layer = stack[self.idx]
+            self.idx += 1
+            if layer.method is None or layer.method == method:
+                if err is not None:
+                    return layer.handle_error(err, self.req, self.res, self)
+                return layer.handle_request(self.req, self.res, self)
+        return self.done(err)
+
+
+def merge_params(params: dict[str, Any], parent: dict[str, Any] | None) -> dict[str, Any]:
+    """Router's mergeParams: parent values under the route's, numbered keys shifted up."""
+    if not parent:
+        return params
+    merged = dict(parent)
+    if "0" not in params or "0" not in parent:
+        merged.update(params)
+        return merged
+    i = 0
+    while str(i) in params:
+        i += 1
+    o = 0
+    while str(o) in parent:
+        o += 1
+    shifted = dict(params)
+    for k in range(i - 1, -1, -1):
+        shifted[str(k + o)] = params[str(k)]
+        if k < o:
+            del shifted[str(k)]
+    merged.update(shifted)
+    return merged
+
+
+class Router:
+    """``express.Router()``: a stack of middleware and routes, itself usable as middleware."""
+
+    def __init__(self, *, case_sensitive: bool = False, strict: bool = False, merge_params: bool = False,
+                 caseSensitive: bool | None = None, mergeParams: bool | None = None) -> None:  # noqa: N803
+        self.case_sensitive = case_sensitive if caseSensitive is None else caseSensitive
+        self.strict = strict
+        self.merge_params = merge_params if mergeParams is None else mergeParams
+        self.stack: list[Layer] = []
+        self.params: dict[str, list[Handler]] = {}
+
+    # A Router is a middleware: router(req, res, next).
+    def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
+        return self.handle(req, res, next)
+
+    def handle(self, req: Request, res: Response, done: Callable[..., Any]) -> Any:
+        run = _RouterRun(self, req, res, done)
+        req.next = run
+        req.base_url = run.parent_url
+        return run()
+
+    # -- building the stack -----------------------------------------------------------------
+
+    def use(self, *args: Any) -> Any:
+        path: Any = "/"
+        handlers = list(args)
+        first = handlers[0] if handlers else None
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        if handlers and not callable(first):
+            path = handlers.pop(0)
+        flat = _flatten(handlers)
+        if not flat:
+            if path != "/" or args:
+                # `@router.use("/prefix")`: a decorator that mounts the function below it.
+                return self._decorator(lambda fn: self.use(path, fn))
+            raise TypeError("argument handler is required")
+        for fn in flat:
+            if not callable(fn):
+                raise TypeError("argument handler must be a function")
+            layer = Layer(path, self._mountable(fn, path), end=False, strict=False, sensitive=self.case_sensitive)
+            self.stack.append(layer)
+        if len(args) == 1 and callable(args[0]):
+            return args[0]  # `@app.use` as a decorator keeps the function's name bound to it
+        return self
+
+    def _mountable(self, fn: Any, path: Any) -> Any:
+        return fn
+
+    @staticmethod
+    def _decorator(register: Callable[[Handler], Any]) -> Callable[[Handler], Handler]:
+        def decorator(fn: Handler) -> Handler:
+            register(fn)
+            return fn
+
+        return decorator
+
+    def route(self, path: Any) -> Route:
+        route = Route(path)
+        layer = Layer(path, route.dispatch, end=True, strict=self.strict, sensitive=self.case_sensitive)
+        layer.route = route
+        self.stack.append(layer)
+        return route
+
+    def _method(self, method: str | None, path: Any, handlers: tuple[Any, ...]) -> Any:
+        if not handlers:
+            # `@router.get("/x")`: register the decorated function, hand it back unchanged.
+            return self._decorator(lambda fn: self._method(method, path, (fn,)))
+        route = self.route(path)
+        if method is None:
+            route.all(*handlers)
+        else:
+            route._add(method, handlers)
+        return self
+
+    def all(self, path: Any, *handlers: Any) -> Any:
+        return self._method(None, path, handlers)
+
+    def param(self, name: Any, fn: Handler | None = None) -> Any:
+        if fn is None:
+            return self._decorator(lambda f: self.param(name, f))
+        if isinstance(name, (list, tuple)):
+            for item in name:
+                self.param(item, fn)
+            return self
+        if not name:
+            raise TypeError("argument name is required")
+        if not isinstance(name, str):
+            raise TypeError("argument name must be a string")
+        if not callable(fn):
+            raise TypeError("argument fn must be a function")
+        self.params.setdefault(name, []).append(fn)
+        return self
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = _ATTR_METHODS.get(name)
+        if method is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return lambda path, *handlers: self._method(method, path, handlers)
+
+    # Methods that __getattr__ cannot give (defined on object or clash with Python).
+    def get(self, path: Any, *handlers: Any) -> Any:
+        return self._method("GET", path, handlers)
+
+    def delete(self, path: Any, *handlers: Any) -> Any:
+        return self._method("DELETE", path, handlers)
+
+
+class _RouterRun:
+    """``next`` for one pass of a request through one router: Express's closure as an object."""
+
+    __slots__ = (
+        "router", "req", "res", "callback", "idx", "removed", "slash_added", "parent_params",
+        "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync",
+    )
+
+    def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any]) -> None:
+        self.router = router
+        self.req = req
+        self.res = res
+        self.callback = callback
+        self.idx = 0
+        self.removed = ""
+        self.slash_added = False
+        self.parent_params = req.params
+        self.parent_url = req.base_url or ""
+        self.parent_next = req.next
+        self.paramcalled: dict[str, dict[str, Any]] | None = None
+        self.methods: list[str] | None = [] if req.method == "OPTIONS" else None
+        self.protohost = strip_protohost(req.url)
+        self.sync = 0
+
+    def _done(self, err: Any = None) -> Any:
+        # Leave the router: put back what it changed on req (Express's `restore`).
+        req = self.req
+        req.base_url = self.parent_url
+        req.next = self.parent_next
+        req.params = self.parent_params
+        methods = self.methods
+        if methods and err is None:
+            try:
+                _send_options(self.res, methods)
+            except Exception as exc:
+                return self.callback(exc)
+            return DONE
+        return self.callback(err)
+
+    def __call__(self, err: Any = None) -> Any:
+        req = self.req
+        layer_error = None if (isinstance(err, str) and err == "route") else err
+        if self.slash_added:
+            url = req.url
+            if url == "/" or url.startswith("/?") or (self.removed.endswith("/") and url[:1] == "/"):
+                req.url = url[1:]
+            self.slash_added = False
+        if self.removed:
+            req.base_url = self.parent_url
+            protohost = self.protohost
+            req.url = protohost + self.removed + req.url[len(protohost):]
+            self.removed = ""
+        if isinstance(layer_error, str) and layer_error == "router":
+            return self._done(None)
+        stack = self.router.stack
+        if self.idx >= len(stack):
+            return self._done(layer_error)
+        self.sync += 1
+        if self.sync > 100:
+            # Express defers after 100 synchronous layers; so do we, to bound recursion.
+            self.sync = 0
+            return _defer(self, err)
+        url = req.url
+        path = _pathname(url[len(self.protohost):] if self.protohost else url)
+        method = req.method
+        layer: Layer | None = None
+        match: Match | None = None
+        route: Route | None = None
+        while match is None and self.idx < len(stack):
+            layer = stack[self.idx]
+            self.idx += 1
+            try:
+                match = layer.match(path)
+            except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
+                layer_error = layer_error if layer_error is not None else exc
+                match = None
+            if match is None:
+                continue
+            route = layer.route
+            if route is None:
+                continue
+            if layer_error is not None:
+                match = None
+                continue
+            has_method = route.handles_method(method)
+            if not has_method and method == "OPTIONS" and self.methods is not None:
+                self.methods.extend(route.methods_list())
+            if not has_method and method != "HEAD":
+                match = None
+        if match is None or layer is None:
+            return self._done(layer_error)
+        if route is not None:
+            req.route = route
+        params = match.params
+        req.params = merge_params(dict(params), self.parent_params) if self.router.merge_params else params
+        if self.router.params and params:
+            return _ParamRun(self, layer, match, layer_error, path).start()
+        return self.after_params(layer, match, layer_error, path)
+
+    def after_params(self, layer: Layer, match: Match, layer_error: Any, path: str) -> Any:
+        self.sync = 0
+        req = self.req
+        if layer.route is not None:
+            return layer.handle_request(req, self.res, self)
+        layer_path = match.path
+        if layer_path:
+            if layer_path != path[: len(layer_path)]:
+                return self(layer_error)
+            c = path[len(layer_path): len(layer_path) + 1]
+            if c and c != "/":
+                return self(layer_error)
+            self.removed = layer_path
+            protohost = self.protohost
+            req.url = protohost + req.url[len(protohost) + len(layer_path):]
+            if not protohost and req.url[:1] != "/":
+                req.url = "/" + req.url
+                self.slash_added = True
+            req.base_url = self.parent_url + (layer_path[:-1] if layer_path.endswith("/") else layer_path)
+        if layer_error is not None:
+            return layer.handle_error(layer_error, req, self.res, self)
+        return layer.handle_request(req, self.res, self)
+
+
+def _defer(next: Callable[..., Any], err: Any) -> Any:
+    asyncio.get_event_loop().call_soon(next, err)
+    return DONE
+
+
+class _ParamRun:
+    """``app.param`` callbacks for the parameters of one matched layer, once per value."""
+
+    __slots__ = ("run", "layer", "match", "layer_error", "path", "keys", "i", "key", "callbacks", "cb_index", "called")
+
+    def __init__(self, run: _RouterRun, layer: Layer, match: Match, layer_error: Any, path: str) -> None:
+        self.run = run
+        self.layer = layer
+        self.match = match
+        self.layer_error = layer_error
+        self.path = path
+        self.keys = list(match.params)
+        self.i = 0
+        self.key = ""
+        self.callbacks: list[Handler] = []
+        self.cb_index = 0
+        if run.paramcalled is None:
+            run.paramcalled = {}
+        self.called: dict[str, Any] = {}
+
+    def start(self) -> Any:
+        return self.param()
+
+    def finish(self, err: Any = None) -> Any:
+        run = self.run
+        if err is not None:
+            return run(self.layer_error if self.layer_error is not None else err)
+        return run.after_params(self.layer, self.match, self.layer_error, self.path)
+
+    def param(self, err: Any = None) -> Any:
+        if err is not None:
+            return self.finish(err)
+        run = self.run
+        req = run.req
+        called_map = run.paramcalled
+        assert called_map is not None
+        while self.i < len(self.keys):
+            key = self.keys[self.i]
+            self.i += 1
+            value = req.params.get(key)
+            callbacks = run.router.params.get(key)
+            if value is None or not callbacks:
+                continue
+            called = called_map.get(key)
+            if called is not None and (called["match"] == value or (called["error"] is not None and called["error"] != "route")):
+                req.params[key] = called["value"]
+                if called["error"] is not None:
+                    return self.finish(called["error"])
+                continue
+            self.key = key
+            self.callbacks = callbacks
+            self.cb_index = 0
+            self.called = called_map[key] = {"error": None, "match": value, "value": value}
+            return self.param_callback()
+        return self.finish()
+
+    def param_callback(self, err: Any = None) -> Any:
+        req = self.run.req
+        self.called["value"] = req.params.get(self.key)
+        if err is not None:
+            self.called["error"] = err
+            return self.param(err)
+        if self.cb_index >= len(self.callbacks):
+            return self.param()
+        fn = self.callbacks[self.cb_index]
+        self.cb_index += 1
+        return invoke(fn, _is_async(fn), (req, self.run.res, self.param_callback, req.params.get(self.key), self.key),
+                      self.param_callback)
+
+
+def _send_options(res: Response, methods: list[str]) -> None:
+    allow = ", ".join(sorted(set(methods)))
+    res.set_header("Allow", allow)
+    res.set_header("Content-Length", str(len(allow)))
+    res.set_header("Content-Type", "text/plain")
+    res.set_header("X-Content-Type-Options", "nosniff")
+    res.end(allow)
+
+
+def is_path(value: Any) -> bool:
+    """Whether a first argument is a route path (so ``app.get('etag')`` reads a setting)."""
+    return isinstance(value, (re.Pattern, list, tuple)) or (isinstance(value, str) and value.startswith("/"))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Callable, Iterator, NamedTuple, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, NamedTuple, Optional, Sequence, Union
 
 __all__ = [
     "Match",
@@ -76,6 +76,9 @@ class ParamDecodeError(ValueError):
         self.message = f"Failed to decode param '{value}'"
         super().__init__(self.message)
         self.value = value
+
+
+_Params = dict[str, Union[str, list[str]]]
 
 
 class Match(NamedTuple):
@@ -279,7 +282,7 @@ def _js_fold_class(ch: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # Tokens: ("text", value) | ("param", name) | ("wildcard", name) | ("group", [tokens]).
-_Token = tuple
+_Token = tuple[str, Any]  # Any: a str, or list[_Token] for a group
 _RESERVED = frozenset("}()[]+?!")
 
 
@@ -371,8 +374,8 @@ def _flatten(tokens: list[_Token], original: str) -> Iterator[list[_Token]]:
     expansions is an error, raised when the 257th is reached as in path-to-regexp.
     """
     result: list[_Token] = []
-    Cont = Optional[tuple]  # (tokens, index, next continuation): where to resume after a group
-    pending: list[tuple[list[_Token], int, Cont, int]] = [(tokens, 0, None, 0)]
+    # A continuation (tokens, index, next continuation) says where to resume after a group.
+    pending: list[tuple[list[_Token], int, Any, int]] = [(tokens, 0, None, 0)]
     count = 0
     while pending:
         toks, i, cont, keep = pending.pop()
@@ -574,7 +577,7 @@ def _needs_js_order(names: Sequence[str]) -> bool:
     return len(set(names)) > 1 and any(_is_array_index(k) for k in names)
 
 
-def _js_order(params: dict) -> dict:
+def _js_order(params: _Params) -> _Params:
     ints = sorted((k for k in params if _is_array_index(k)), key=int)
     out = {k: params[k] for k in ints}
     for k, v in params.items():
@@ -694,7 +697,7 @@ def _compile_string(path: str, end: bool, strict: bool, sensitive: bool) -> Matc
         m = rx_match(p)
         if m is None:
             return None
-        params: dict = {}
+        params: _Params = {}
         # Groups of the alternatives that did not match are None (JS: undefined) and skipped.
         for (name, decode), v in zip(decoders, m.groups()):
             if v is not None:
@@ -774,7 +777,7 @@ def _compile_regexp(pattern: "re.Pattern[str]") -> Matcher:
         m = search(p)
         if m is None:
             return None
-        params: dict = {}
+        params: _Params = {}
         for i, v in enumerate(m.groups()):
             if short and i >= len(names):
                 raise TypeError("Cannot read properties of undefined (reading 'name')")

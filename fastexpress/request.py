@@ -16,6 +16,7 @@ from .fresh import is_fresh
 from .headers import Headers
 from .negotiation import accepts_charsets, accepts_encodings, accepts_languages, accepts_types
 from .proxy import proxy_addr, req_ips
+from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
 from .typeis import request_is
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from .protocol import HttpProtocol
     from .response import Response
     from .router import Route
+
+
+_BUILTIN_PARSERS = (parse_simple, parse_extended)
 
 
 def _flatten_args(args: tuple[Any, ...]) -> list[str]:
@@ -142,11 +146,14 @@ class Request:
         if self._query_url is url:  # PERF: parsed once per URL, not per access
             return self._query
         parse = self._setting("query parser fn")
+        start = url.find("?")
         if parse is None:
             result: Any = {}
+        elif start < 0:
+            # parseurl's query is null without a '?'; the built-in parsers give {} for it.
+            result = parse(None) if parse not in _BUILTIN_PARSERS else {}
         else:
-            start = url.find("?")
-            result = parse(url[start + 1:] if start >= 0 else "")
+            result = parse(url[start + 1:])
         self._query = result
         self._query_url = url
         return result

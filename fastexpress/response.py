@@ -16,8 +16,8 @@ import orjson
 
 from ._accel import validate_header
 from .errors import HeadersSentError, HTTPError, WriteAfterEndError
-from .httputil import content_disposition, encodeurl, escape_html, express_set_content_type, express_type, set_charset, vary_append
-from .mime import lookup as mime_lookup
+from .httputil import CONTENT_TYPE_FALSE, content_disposition, encodeurl, escape_html, express_set_content_type, express_type, set_charset, vary_append
+from .mime import extname, lookup as mime_lookup
 from .negotiation import accepts_types
 from .statuses import message as status_message
 
@@ -288,7 +288,7 @@ class Response:
     def attachment(self, filename: str | None = None) -> Response:
         name = os.path.basename(filename) if filename is not None else None
         if name:
-            self.type(os.path.splitext(name)[1])
+            self.type(extname(name))
         return self.set("Content-Disposition", content_disposition(name))
 
     # Node's header API, which Express apps also use.
@@ -343,7 +343,7 @@ class Response:
         chunk: bytes | None
         if btype is str or isinstance(body, str):
             ct = headers.get("content-type")
-            if ct is not None and isinstance(ct[1], str):
+            if ct is not None and isinstance(ct[1], str) and ct[1] != CONTENT_TYPE_FALSE:
                 headers["content-type"] = (ct[0], _utf8(ct[1]))
             else:
                 headers["content-type"] = ("Content-Type", _HTML_TEXT)

@@ -6,7 +6,7 @@ router ``Layer`` in Node for each (path, options, input); regenerate rather than
 from __future__ import annotations
 
 import re
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import pytest
 
@@ -39,7 +39,7 @@ class ERR:
 
 NO = None
 
-PathArg = Union[str, "re.Pattern[str]", list]
+PathArg = Union[str, "re.Pattern[str]", list[Any]]
 Row = tuple[PathArg, bool, bool, bool, str, Optional[Union[M, ERR]]]
 ErrRow = tuple[PathArg, bool, bool, bool, str]
 
@@ -340,7 +340,7 @@ ERROR_ROWS: list[ErrRow] = [
 # END GENERATED
 
 
-def _id(row: tuple) -> str:
+def _id(row: tuple[Any, ...]) -> str:
     path, end, strict, sensitive = row[:4]
     p = path.pattern if isinstance(path, re.Pattern) else path
     flags = "".join(f for f, on in (("end", end), ("strict", strict), ("sensitive", sensitive)) if on)

@@ -57,7 +57,8 @@ def finalhandler(req: Request, res: Response, env: str, onerror: Callable[[Any],
             else:
                 raw = getattr(err, "headers", None)
                 headers = dict(raw) if isinstance(raw, dict) else None
-            msg = (error_text(err) if env != "production" else "") or status_message(status) or ""
+            # JavaScript prints a missing status text as "undefined" (e.g. for 499 or 599).
+            msg = (error_text(err) if env != "production" else "") or status_message(status) or "undefined"
             if onerror is not None:
                 onerror(err)
         else:

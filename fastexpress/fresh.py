@@ -15,7 +15,9 @@ are local time, like V8, using this process's time zone.
 from __future__ import annotations
 
 import re
+import time as _time
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 __all__ = ["is_fresh", "fresh", "parse_http_date"]
 
@@ -112,6 +114,14 @@ def parse_http_date(value: str) -> int | None:
         if month is not None and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 59:
             days = _days_from_civil(int(year_s), month, 1) + day - 1
             return days * 86400000 + ((hour * 60 + minute) * 60 + second) * 1000
+    # The same few Last-Modified / If-Modified-Since strings recur, and the
+    # full parser is slow-ish; zone-less results depend on the local zone,
+    # so that is part of the key (time.tzset() changes time.tzname).
+    return _v8_parse_cached(value, _time.tzname)
+
+
+@lru_cache(maxsize=512)
+def _v8_parse_cached(value: str, tzname: tuple[str, str]) -> int | None:
     return _v8_parse(value)
 
 
@@ -144,9 +154,12 @@ _KEYWORDS: dict[str, tuple[int, int]] = {
     "t\0\0": (_K_TSEP, 0),
 }
 
-# IsWhiteSpaceOrLineTerminator; those >= 'A' never get here (words first).
-_V8_WS = frozenset("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                   "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+# IsWhiteSpace (JS WhiteSpace) ends a word; IsWhiteSpaceOrLineTerminator is
+# a white-space token.  U+2028/U+2029 are line terminators, not WhiteSpace,
+# and are >= 'A', so they end up inside words.
+_V8_WHITESPACE = frozenset("\t\v\f \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                           "\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff")
+_V8_WS = _V8_WHITESPACE | frozenset("\n\r\u2028\u2029")
 
 _Token = tuple[int, int, object]  # (tag, length, value)
 _END_TOKEN: _Token = (_T_END, 0, -1)
@@ -169,14 +182,19 @@ def _tokenize(s: str) -> list[_Token]:
             j = i
             while j < n and "0" <= s[j] <= "9":
                 j += 1
-            tokens.append((_T_NUMBER, j - i, int(s[i : min(j, i + _MAX_SIG_DIGITS)])))
+            # ReadUnsignedNumeral: leading zeros skipped, then at most 9
+            # significant digits kept; the length counts every digit.
+            k = i
+            while k < j and s[k] == "0":
+                k += 1
+            tokens.append((_T_NUMBER, j - i, int(s[k : min(j, k + _MAX_SIG_DIGITS)] or "0")))
             i = j
         elif c in ":-+.)":
             tokens.append((_T_SYMBOL, 1, c))
             i += 1
-        elif c >= "A":
+        elif c >= "A" and c not in _V8_WHITESPACE:
             j = i
-            while j < n and s[j] >= "A":
+            while j < n and s[j] >= "A" and s[j] not in _V8_WHITESPACE:
                 j += 1
             word = s[i:j]
             prefix = "".join(
@@ -579,14 +597,16 @@ def _local_offset_ms(local_ms: int) -> int:
     the epoch read as UTC: what V8's DateCache::ToUTC subtracts.  Python's
     naive ``timestamp()`` resolves skipped and repeated wall times with the
     offset from before the transition, like V8's ICU call
-    (UCAL_TZ_LOCAL_FORMER).  Outside datetime's years 1..9999 the offset at
-    the nearest end of that range is used."""
+    (UCAL_TZ_LOCAL_FORMER).  Years datetime cannot hold are shifted by whole
+    400-year cycles (same weekdays, so the same DST rule dates) first."""
     seconds = local_ms // 1000
-    try:
-        wall = _EPOCH + timedelta(seconds=seconds)
-    except OverflowError:
-        wall = datetime(1, 1, 1) if seconds < 0 else datetime(9999, 12, 31, 23, 59, 59)
-        seconds = int((wall - _EPOCH).total_seconds())
+    days = seconds // 86400
+    if not _MIN_DAYS <= days <= _MAX_DAYS:
+        # 146097 days = 400 Gregorian years; land in 2400..2799 going forward
+        # (where only the zone's perpetual rule applies) or 1200..1599 back.
+        target = _DAYS_2400 if days > _MAX_DAYS else _DAYS_1200
+        seconds += ((target - days) // 146097 + 1) * 146097 * 86400
+    wall = _EPOCH + timedelta(seconds=seconds)
     try:
         return (seconds - int(wall.timestamp())) * 1000
     except (OverflowError, OSError, ValueError):
@@ -594,3 +614,7 @@ def _local_offset_ms(local_ms: int) -> int:
 
 
 _EPOCH = datetime(1970, 1, 1)
+_MIN_DAYS = _days_from_civil(1, 1, 2)
+_MAX_DAYS = _days_from_civil(9999, 12, 30)
+_DAYS_2400 = _days_from_civil(2400, 1, 1)
+_DAYS_1200 = _days_from_civil(1200, 1, 1)

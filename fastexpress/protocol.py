@@ -168,6 +168,7 @@ class HttpProtocol(asyncio.Protocol):
     __slots__ = (
         "handler", "config", "loop", "state", "transport", "flow", "parser", "client_addr",
         "is_tls", "closed", "_url", "_raw_headers", "_head_size", "_in_head", "_raw_count",
+        "_began_here", "_msg_bytes", "_consumed",
         "_host_count", "_expect", "_te", "_has_body", "_current", "_queue", "_active", "_out",
         "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing",
     )
@@ -190,6 +191,10 @@ class HttpProtocol(asyncio.Protocol):
         self._head_size = 0
         self._in_head = False
         self._raw_count = False
+        # Estimates of where the bytes of one read went, to size a head left incomplete.
+        self._began_here = False
+        self._msg_bytes = 0
+        self._consumed = 0
         self._host_count = 0
         self._expect: str | None = None
         self._te: str | None = None
@@ -260,6 +265,7 @@ class HttpProtocol(asyncio.Protocol):
             return
         if self._timer is not None:
             self._cancel_timer()
+        self._out = []
         if self._in_head:
             # A head is arriving in pieces: count raw bytes before httptools buffers more.
             self._raw_count = True
@@ -267,8 +273,11 @@ class HttpProtocol(asyncio.Protocol):
             self._head_size += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
             if self._head_size > self.config.max_head_size:
                 self._fail(431)
+                self._run_queue()
+                self._flush()
                 return
-        self._out = []
+        self._began_here = False
+        self._consumed = 0
         try:
             self.parser.feed_data(data)
         except _ProtocolError as exc:
@@ -287,6 +296,8 @@ class HttpProtocol(asyncio.Protocol):
                     last._on_body_complete()
         except httptools.HttpParserError:
             self._fail(400)
+        if self._in_head and self._began_here and not self._stop_parsing:
+            self._size_partial_head(data)
         self._run_queue()
         self._flush()
         if self._in_head and not self.closed:
@@ -296,9 +307,22 @@ class HttpProtocol(asyncio.Protocol):
             if self._head_timer is None:
                 self._head_timer = self.loop.call_later(self.config.head_timeout, self._on_head_timeout)
 
+    def _size_partial_head(self, data: bytes) -> None:
+        """A head began in this read and is not complete: httptools holds its bytes, which no
+        callback has counted yet. Bound them (after the last blank line; after the messages
+        this read completed) and refuse at once when the bound passes the limit."""
+        last = data.rfind(b"\r\n\r\n")
+        after_blank = len(data) - (last + 4 if last >= 0 else 0)
+        partial = min(after_blank, len(data) - self._consumed)
+        self._head_size = max(self._head_size, partial)
+        self._raw_count = True
+        if self._head_size > self.config.max_head_size:
+            self._fail(431)
+
     # -- httptools callbacks ----------------------------------------------------------------
 
     def on_message_begin(self) -> None:
+        self._began_here = True
         self._url = b""
         self._raw_headers = []
         self._head_size = 0
@@ -335,6 +359,8 @@ class HttpProtocol(asyncio.Protocol):
             self._te = te if self._te is None else self._te + "," + te
         elif lname == b"expect":
             self._expect = value.decode("latin-1").lower()
+        if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
+            value = value.rstrip(b" \t")
         raw.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
@@ -355,6 +381,9 @@ class HttpProtocol(asyncio.Protocol):
             self, parser.get_method().decode("ascii"), self._url.decode("latin-1"), version,
             Headers(self._raw_headers), parser.should_keep_alive(), self._has_body,
         )
+        # Bytes of this message so far, for _consumed: url and header lines (counted above)
+        # plus the method, " ", " HTTP/1.1\r\n" and the blank line.
+        self._msg_bytes = self._head_size + len(req.method) + 13
         expect = self._expect
         if expect is not None and version == "1.1":
             if expect != "100-continue":
@@ -365,11 +394,13 @@ class HttpProtocol(asyncio.Protocol):
         self._queue.append(req)
 
     def on_body(self, body: bytes) -> None:
+        self._msg_bytes += len(body)
         current = self._current
         if current is not None:
             current._on_body(body)
 
     def on_message_complete(self) -> None:
+        self._consumed += self._msg_bytes
         current = self._current
         self._current = None
         if current is not None:
@@ -390,6 +421,10 @@ class HttpProtocol(asyncio.Protocol):
                     self._close_after_write()
                     return
                 self._active = item
+                if item._expect_continue:
+                    # As Node does without a checkContinue listener: go ahead at once.
+                    item._continue_sent = True
+                    self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 try:
                     self.handler(item, item.res)
                 except Exception:  # the app handles its own errors; this is a last resort
@@ -484,8 +519,6 @@ class HttpProtocol(asyncio.Protocol):
         if req is not self._active:
             return
         self._active = None
-        if req.keep_alive and req._expect_continue and not req._continue_sent and not req._body_done:
-            req.keep_alive = False  # the client may still send the body we never asked for
         if not req.keep_alive or (self.state is not None and self.state.closing):
             self._queue.clear()
             self._close_after_write()
@@ -495,11 +528,6 @@ class HttpProtocol(asyncio.Protocol):
         if not self._dispatching:
             self._out = self._out if self._out is not None else []
             self._run_queue()
-            self._flush()
-
-    def send_continue(self) -> None:
-        self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        if not self._dispatching:
             self._flush()
 
     def write_ready(self) -> bool:

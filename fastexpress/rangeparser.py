@@ -73,6 +73,8 @@ def parse_range(size: int, header: str, combine: bool = False) -> Union[Ranges, 
     if index == -1:
         return -2
     ranges = Ranges(type=header[:index])
+    if not -(2**53) <= size <= 2**53:
+        size = float(size)  # JS arithmetic on sizes past 2**53 rounds
     last = size - 1
     for piece in header[index + 1 :].split(","):
         dash = piece.find("-")

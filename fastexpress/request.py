@@ -297,9 +297,6 @@ class Request:
             raise RuntimeError("the request body was already read")
         self._read_started = True
         self._check_length(limit)
-        if self._expect_continue and not self._continue_sent and not self._body_done:
-            self._continue_sent = True
-            self._conn.send_continue()
         received = 0
         chunks = self._chunks
         while True:

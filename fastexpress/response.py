@@ -471,8 +471,14 @@ class Response:
     def end(self, data: Any = None, encoding: str | None = None) -> Response:
         if self.finished:
             return self  # Node ignores a second end()
+        body = _to_bytes(data, encoding)
         self.finished = True
-        self._conn.write_response(self, _to_bytes(data, encoding), True)
+        try:
+            self._conn.write_response(self, body, True)
+        except Exception:
+            if not self.headers_sent:  # e.g. an invalid status message: nothing was written
+                self.finished = False
+            raise
         return self
 
     # -- events -----------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def invoke(fn: Callable[..., Any], is_async: bool, args: tuple[Any, ...], next: 
         result = fn(*args)
     except Exception as err:
         return next(err)
-    if result is not None and (is_async or inspect.isawaitable(result)):
+    if result is not None and result is not DONE and (is_async or inspect.isawaitable(result)):
         task = asyncio.ensure_future(_run_async(result, next))
         _tasks.add(task)
         task.add_done_callback(_tasks.discard)

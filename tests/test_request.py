@@ -548,6 +548,29 @@ def test_trust_loopback_chain():
     assert got == ["9.9.9.9", ["9.9.9.9", "127.0.0.5"]]
 
 
+@pytest.mark.parametrize("peer,setting,xff,expected", [
+    ("::1", None, "8.8.8.8", "::1"),
+    ("::1", "loopback", "8.8.8.8", "8.8.8.8"),
+    ("::ffff:127.0.0.1", None, "8.8.8.8", "::ffff:127.0.0.1"),
+    ("::ffff:127.0.0.1", "loopback", "8.8.8.8", "8.8.8.8"),
+    ("::ffff:10.1.2.3", "10.0.0.0/8", "8.8.8.8", "8.8.8.8"),
+    ("fe80::1", "linklocal", "8.8.8.8", "8.8.8.8"),
+    ("192.168.1.5", "uniquelocal", "8.8.8.8", "8.8.8.8"),
+    ("192.168.1.5", "linklocal", "8.8.8.8", "192.168.1.5"),
+])
+def test_ip_with_ipv6_and_named_ranges(peer, setting, xff, expected):
+    app = express()
+    if setting is not None:
+        app.set("trust proxy", setting)
+    assert probe(lambda req: req.ip, headers={"X-Forwarded-For": xff}, app=app, client_addr=peer) == expected
+
+
+def test_ips_empty_without_forwarded_for():
+    app = express()
+    app.enable("trust proxy")
+    assert probe(lambda req: [req.ip, req.ips], app=app) == ["127.0.0.1", []]
+
+
 def test_protocol_from_tls_socket():
     got = probe(lambda req: [req.protocol, req.secure], ssl=True)
     assert got == ["https", True]

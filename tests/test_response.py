@@ -241,6 +241,12 @@ def test_send_bytes_keeps_preset_type():
     assert r.content == b"\x89PNG"
 
 
+def test_send_dict_keeps_preset_type():
+    r = fetch(lambda req, res: res.type("text/plain").send({"a": 1}))
+    assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert r.text == '{"a":1}'
+
+
 def test_send_with_transfer_encoding_has_no_content_length():
     r = fetch(lambda req, res: res.set("Transfer-Encoding", "chunked").send("hello"))
     assert "Content-Length" not in r.headers
@@ -416,6 +422,23 @@ def test_if_modified_since_without_last_modified_is_not_fresh():
     assert r.status_code == 200
 
 
+def test_if_none_match_star_without_etag_is_fresh():
+    app = express()
+    app.disable("etag")
+    app.get("/", lambda req, res: res.send("hello"))
+    client = TestClient(app)
+    assert client.get("/", headers={"If-None-Match": "*"}).status_code == 304
+    assert client.get("/", headers={"If-None-Match": '"x"'}).status_code == 200
+
+
+@pytest.mark.parametrize("ims,lm", [("garbage", LM), ("Mon, 01 Jan 2024 00:00:00 GMT", "garbage")])
+def test_if_modified_since_invalid_dates_are_not_fresh(ims, lm):
+    app = express()
+    app.disable("etag")
+    app.get("/", lambda req, res: res.set("Last-Modified", lm).send("hello"))
+    assert TestClient(app).get("/", headers={"If-Modified-Since": ims}).status_code == 200
+
+
 def test_if_none_match_takes_precedence_over_if_modified_since():
     r = fetch(lambda req, res: res.set("Last-Modified", LM).send("hello"),
               headers={"If-None-Match": '"nope"', "If-Modified-Since": "Tue, 02 Jan 2024 00:00:00 GMT"})
@@ -480,6 +503,23 @@ def test_head_same_headers_no_body():
     assert h.headers["Content-Length"] == "5"
 
 
+def test_head_streaming_has_no_body_and_no_framing():
+    def h(req, res):
+        res.write("a")
+        res.end("b")
+
+    app = one(h)
+    r = TestClient(app).head("/")
+    assert r.content == b""
+    assert "Transfer-Encoding" not in r.headers and "Content-Length" not in r.headers
+
+
+def test_head_end_with_data_has_no_length():
+    # Node writes no Content-Length for a HEAD response ended with data but no length set.
+    r = TestClient(one(lambda req, res: res.end("hello"))).head("/")
+    assert r.content == b"" and "Content-Length" not in r.headers
+
+
 def test_head_json():
     app = one(lambda req, res: res.json({"a": 1}))
     h = TestClient(app).head("/")
@@ -517,6 +557,16 @@ def test_json_object():
 ])
 def test_json_spaces(spaces, body):
     r = TestClient(json_app({"json spaces": spaces}, {"a": 1, "b": [1, 2], "c": {}})).get("/")
+    assert r.text == body
+
+
+@pytest.mark.parametrize("spaces,value,body", [
+    (12, {"a": 1}, '{\n          "a": 1\n}'),  # JSON.stringify caps the indent at 10
+    ("--", {"a": [1]}, '{\n--"a": [\n----1\n--]\n}'),
+    ("2", {"a": 1}, '{\n2"a": 1\n}'),
+])
+def test_json_spaces_unusual_values(spaces, value, body):
+    r = TestClient(json_app({"json spaces": spaces}, value)).get("/")
     assert r.text == body
 
 

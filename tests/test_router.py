@@ -1,0 +1,1007 @@
+"""Routing: path syntax, matching options, ``use`` and mounting, ``next`` in all its forms,
+error handlers, sync and async handlers, ``app.param``, ``app.route``/``app.all``, automatic
+HEAD and OPTIONS, decorators.
+
+Expected values are what Express 5.3.0 gives (checked against a real Express 5.3.0 app).
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from fastexpress import Router, express
+from fastexpress.testing import TestClient
+
+NODE_HEADERS = {"date", "connection", "keep-alive"}
+
+
+def app_headers(r):
+    return [(k, v) for k, v in r.raw_headers if k.lower() not in NODE_HEADERS]
+
+
+def params(req, res):
+    res.json(req.params)
+
+
+def get(app, url, **kw):
+    with TestClient(app) as client:
+        return client.get(url, **kw)
+
+
+def route_app(path, handler=params, **router_opts):
+    app = express()
+    for k, v in router_opts.items():
+        app.set(k, v)
+    app.get(path, handler)
+    return app
+
+
+# -- path syntax --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path,url,expected", [
+    ("/users/:id", "/users/42", {"id": "42"}),
+    ("/opt{/:id}", "/opt", {}),
+    ("/opt{/:id}", "/opt/5", {"id": "5"}),
+    ("/opt{/:id}", "/opt/5/", {"id": "5"}),
+    ("/files/*path", "/files/a/b%20c", {"path": ["a", "b c"]}),
+    ("/files/*path", "/files/one", {"path": ["one"]}),
+    ("/dl{/*path}", "/dl", {}),
+    ("/dl{/*path}", "/dl/a/b", {"path": ["a", "b"]}),
+    ("/esc\\(x\\)/:id", "/esc(x)/7", {"id": "7"}),
+    ('/q/:"user-id"', "/q/9", {"user-id": "9"}),
+    ("/file{.:ext}", "/file", {}),
+    ("/file{.:ext}", "/file.tar.gz", {"ext": "tar.gz"}),
+    ("/dash/:a-:b", "/dash/x-y-z", {"a": "x-y", "b": "z"}),
+    ("/users/:uid/posts/:pid", "/users/1/posts/2", {"uid": "1", "pid": "2"}),
+])
+def test_path_syntax(path, url, expected):
+    r = get(route_app(path), url)
+    assert r.status_code == 200, r.text
+    assert r.json() == expected
+
+
+@pytest.mark.parametrize("path,url", [
+    ("/files/*path", "/files"),
+    ("/files/*path", "/files/"),
+    ("/users/:id", "/users"),
+    ("/users/:id", "/users/1/2"),
+    ("/users", "/users//"),
+])
+def test_path_syntax_non_matches(path, url):
+    assert get(route_app(path), url).status_code == 404
+
+
+def test_regex_path_positional_group():
+    r = get(route_app(re.compile(r"^/re/(\d+)$")), "/re/42")
+    assert r.json() == {"0": "42"}
+
+
+def test_regex_path_named_group():
+    r = get(route_app(re.compile(r"^/nre/(?P<num>\d+)$")), "/nre/42")
+    assert r.json() == {"num": "42"}
+
+
+def test_regex_path_no_match():
+    assert get(route_app(re.compile(r"^/re/(\d+)$")), "/re/abc").status_code == 404
+
+
+def test_list_paths():
+    app = route_app(["/l1/:a", "/l2/:b"])
+    client = TestClient(app)
+    assert client.get("/l1/x").json() == {"a": "x"}
+    assert client.get("/l2/y").json() == {"b": "y"}
+    assert client.get("/l3/z").status_code == 404
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/opt/:id?", "Unexpected ? at index 8: /opt/:id?; visit https://git.new/pathToRegexpError for info"),
+    ("/star/*", "Missing parameter name at index 7: /star/*; visit https://git.new/pathToRegexpError for info"),
+    ("/a(b)", "Unexpected ( at index 2: /a(b); visit https://git.new/pathToRegexpError for info"),
+    ("/a/:id(\\d+)", "Unexpected ( at index 6: /a/:id(\\d+); visit https://git.new/pathToRegexpError for info"),
+    ("/a+", "Unexpected + at index 2: /a+; visit https://git.new/pathToRegexpError for info"),
+    ("/x/[y]", "Unexpected [ at index 3: /x/[y]; visit https://git.new/pathToRegexpError for info"),
+    ("/a!", "Unexpected ! at index 2: /a!; visit https://git.new/pathToRegexpError for info"),
+    ("/:", "Missing parameter name at index 2: /:; visit https://git.new/pathToRegexpError for info"),
+    ("/{a", "Unexpected end at index 3, expected }: /{a; visit https://git.new/pathToRegexpError for info"),
+    ("/a}", "Unexpected } at index 2: /a}; visit https://git.new/pathToRegexpError for info"),
+    ("/:a:b", 'Missing text before "b" param: /:a:b; visit https://git.new/pathToRegexpError for info'),
+])
+def test_old_path_syntax_raises_at_registration(path, message):
+    app = express()
+    with pytest.raises(ValueError) as info:
+        app.get(path, params)
+    assert str(info.value) == message
+
+
+def test_registration_error_in_use_and_router():
+    with pytest.raises(ValueError):
+        express().use("/a/:id?", lambda req, res, next: next())
+    with pytest.raises(ValueError):
+        Router().get("/x/*", params)
+
+
+# -- matching options ---------------------------------------------------------------------------
+
+def test_case_insensitive_by_default():
+    app = route_app("/Users")
+    assert get(app, "/users").status_code == 200
+    assert get(app, "/USERS").status_code == 200
+
+
+def test_trailing_slash_optional_by_default():
+    app = route_app("/users")
+    assert get(app, "/users/").status_code == 200
+    app = route_app("/users/")
+    assert get(app, "/users").status_code == 200
+
+
+def test_strict_routing_setting():
+    app = route_app("/users", **{"strict routing": True})
+    assert get(app, "/users").status_code == 200
+    assert get(app, "/users/").status_code == 404
+    app = route_app("/users/", **{"strict routing": True})
+    assert get(app, "/users/").status_code == 200
+    assert get(app, "/users").status_code == 404
+
+
+def test_case_sensitive_routing_setting():
+    app = route_app("/Users", **{"case sensitive routing": True})
+    assert get(app, "/Users").status_code == 200
+    assert get(app, "/users").status_code == 404
+
+
+def test_routing_settings_read_when_router_is_made():
+    app = express()
+    app.get("/Users", params)  # base router made here, case-insensitive
+    app.enable("case sensitive routing")
+    assert get(app, "/users").status_code == 200
+
+
+@pytest.mark.parametrize("opts,url,status", [
+    ({"strict": True}, "/x", 200),
+    ({"strict": True}, "/x/", 404),
+    ({"strict": False}, "/x/", 200),
+    ({"case_sensitive": True}, "/X", 404),
+    ({"case_sensitive": True}, "/x", 200),
+    ({"caseSensitive": True}, "/X", 404),
+    ({}, "/X", 200),
+])
+def test_router_options(opts, url, status):
+    app = express()
+    router = Router(**opts)
+    router.get("/x", lambda req, res: res.send("ok"))
+    app.use("/r", router)
+    assert get(app, "/r" + url).status_code == status
+
+
+def test_express_router_is_router():
+    assert isinstance(express.Router(), Router)
+
+
+# -- app.use ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url,hit", [
+    ("/mw", True), ("/mw/", True), ("/mw/a", True), ("/mw/a/b?x=1", True), ("/MW/a", True),
+    ("/mwx", False), ("/mw.x", False), ("/m", False), ("/", False),
+])
+def test_use_prefix_on_segment_boundary(url, hit):
+    app = express()
+    app.use("/mw", lambda req, res: res.send("mw"))
+    r = get(app, url)
+    assert (r.status_code == 200 and r.text == "mw") is hit
+
+
+def test_use_strips_prefix_from_url():
+    app = express()
+    app.use("/api/v1", lambda req, res: res.json([req.url, req.base_url, req.original_url]))
+    assert get(app, "/api/v1/users?x=1").json() == ["/users?x=1", "/api/v1", "/api/v1/users?x=1"]
+
+
+def test_use_with_param_prefix():
+    app = express()
+    app.use("/org/:org", lambda req, res: res.json([req.params, req.url, req.base_url]))
+    assert get(app, "/org/acme/repos").json() == [{"org": "acme"}, "/repos", "/org/acme"]
+
+
+def test_use_without_path_runs_for_everything():
+    app = express()
+    seen = []
+
+    @app.use
+    def log(req, res, next):
+        seen.append(req.url)
+        next()
+
+    app.get("/a", lambda req, res: res.send("a"))
+    client = TestClient(app)
+    client.get("/a")
+    client.get("/zzz")
+    assert seen == ["/a", "/zzz"]
+
+
+def test_use_with_several_functions_and_lists():
+    app = express()
+    order = []
+
+    def mw(name):
+        def fn(req, res, next):
+            order.append(name)
+            next()
+        return fn
+
+    app.use("/x", mw("a"), [mw("b"), [mw("c")]], mw("d"))
+    app.use("/x", lambda req, res: res.json(order))
+    assert get(app, "/x").json() == ["a", "b", "c", "d"]
+
+
+def test_use_without_function_raises():
+    with pytest.raises(TypeError, match="app.use\\(\\) requires a middleware function"):
+        express().use()
+
+
+def test_nested_routers():
+    app = express()
+    a = Router()
+    b = Router()
+    b.get("/leaf/:id", lambda req, res: res.json([req.base_url, req.url, req.params]))
+    a.use("/b", b)
+    app.use("/a", a)
+    assert get(app, "/a/b/leaf/3").json() == ["/a/b", "/leaf/3", {"id": "3"}]
+
+
+def test_router_middleware_then_route():
+    app = express()
+    router = Router()
+    order = []
+
+    @router.use
+    def first(req, res, next):
+        order.append("router-mw")
+        next()
+
+    router.get("/", lambda req, res: res.json(order + ["route"]))
+    app.use("/r", router)
+    assert get(app, "/r").json() == ["router-mw", "route"]
+
+
+# -- merge_params -------------------------------------------------------------------------------
+
+def test_merge_params():
+    app = express()
+    router = Router(merge_params=True)
+    router.get("/posts/:pid", params)
+    router.get("/same/:uid", params)
+    app.use("/users/:uid", router)
+    client = TestClient(app)
+    assert client.get("/users/7/posts/9").json() == {"uid": "7", "pid": "9"}
+    assert client.get("/users/7/same/8").json() == {"uid": "8"}
+
+
+def test_merge_params_camel_case_option():
+    app = express()
+    router = Router(mergeParams=True)
+    router.get("/posts/:pid", params)
+    app.use("/users/:uid", router)
+    assert get(app, "/users/7/posts/9").json() == {"uid": "7", "pid": "9"}
+
+
+def test_without_merge_params_parent_params_hidden():
+    app = express()
+    router = Router()
+    router.get("/posts/:pid", params)
+    app.use("/users/:uid", router)
+    assert get(app, "/users/7/posts/9").json() == {"pid": "9"}
+
+
+def test_params_restored_after_router():
+    app = express()
+    router = Router()
+    router.use("/:inner", lambda req, res, next: next())
+    app.use("/o/:outer", router, lambda req, res: res.json(req.params))
+    assert get(app, "/o/1/2").json() == {"outer": "1"}
+
+
+# -- sub-apps -----------------------------------------------------------------------------------
+
+def test_sub_app_mountpath_settings_and_mount_event():
+    app = express()
+    app.set("json spaces", 2)
+    sub = express()
+    mounted = []
+    sub.on("mount", lambda parent: mounted.append(parent is app))
+
+    @sub.get("/info")
+    def info(req, res):
+        res.json({"mountpath": sub.mountpath, "same": req.app is sub, "spaces": sub.get("json spaces"),
+                  "path": sub.path(), "parent": sub.parent is app, "res_app": res.app is sub})
+
+    app.use("/sub", sub)
+    assert mounted == [True]
+    r = get(app, "/sub/info")
+    assert r.json() == {"mountpath": "/sub", "same": True, "spaces": 2, "path": "/sub", "parent": True,
+                        "res_app": True}
+    assert r.text.startswith('{\n  "mountpath"')  # the parent's json spaces applies
+
+
+def test_sub_app_own_setting_wins():
+    app = express()
+    app.set("json spaces", 2)
+    sub = express()
+    sub.set("json spaces", 0)
+    sub.get("/", lambda req, res: res.json({"a": 1}))
+    app.use("/sub", sub)
+    assert get(app, "/sub").text == '{"a":1}'
+
+
+def test_sub_app_req_app_restored_outside():
+    app = express()
+    sub = express()
+    sub.get("/pass", lambda req, res, next: next())
+    app.use("/sub", sub)
+    app.get("/sub/pass", lambda req, res: res.json([req.app is app, res.app is app, req.base_url]))
+    assert get(app, "/sub/pass").json() == [True, True, ""]
+
+
+def test_sub_app_inherits_trust_proxy():
+    app = express()
+    app.set("trust proxy", True)
+    sub = express()
+    sub.get("/ip", lambda req, res: res.json(req.ip))
+    app.use("/sub", sub)
+    assert get(app, "/sub/ip", headers={"X-Forwarded-For": "9.9.9.9"}).json() == "9.9.9.9"
+
+
+def test_sub_app_own_trust_proxy_wins():
+    app = express()
+    app.set("trust proxy", True)
+    sub = express()
+    sub.set("trust proxy", False)
+    sub.get("/ip", lambda req, res: res.json([req.ip, sub.get("trust proxy")]))
+    app.use("/own", sub)
+    assert get(app, "/own/ip", headers={"X-Forwarded-For": "9.9.9.9"}).json() == ["127.0.0.1", False]
+
+
+def test_sub_app_mounted_at_several_paths():
+    app = express()
+    sub = express()
+    sub.get("/", lambda req, res: res.json(sub.mountpath))
+    app.use(["/m1", "/m2"], sub)
+    assert get(app, "/m2").json() == ["/m1", "/m2"]
+
+
+def test_sub_app_disabling_x_powered_by_still_emits_parents():
+    app = express()
+    sub = express()
+    sub.disable("x-powered-by")
+    sub.get("/", lambda req, res: res.send("x"))
+    app.use("/sub", sub)
+    assert get(app, "/sub").headers["X-Powered-By"] == "fastexpress"
+
+
+def test_sub_app_404_falls_back_to_parent():
+    app = express()
+    sub = express()
+    app.use("/sub", sub)
+    r = get(app, "/sub/nothing")
+    assert r.status_code == 404 and "<pre>Cannot GET /sub/nothing</pre>" in r.text
+
+
+def test_sub_app_error_goes_to_parent_error_handler():
+    app = express()
+    sub = express()
+
+    @sub.get("/boom")
+    def boom(req, res):
+        raise RuntimeError("sub failed")
+
+    app.use("/sub", sub)
+    app.use(lambda err, req, res, next: res.status(500).send(f"parent caught: {err}"))
+    assert get(app, "/sub/boom").text == "parent caught: sub failed"
+
+
+# -- next ---------------------------------------------------------------------------------------
+
+def test_next_continues():
+    app = express()
+    app.get("/", lambda req, res, next: (res.set("X-A", "1"), next()), lambda req, res: res.send("done"))
+    r = get(app, "/")
+    assert r.text == "done" and r.headers["X-A"] == "1"
+
+
+def test_next_route_skips_rest_of_route():
+    app = express()
+    router = Router()
+    router.get("/x", lambda req, res, next: next("route"), lambda req, res: res.send("same route"))
+    router.get("/x", lambda req, res: res.send("next route"))
+    app.use("/nr", router)
+    assert get(app, "/nr/x").text == "next route"
+
+
+def test_next_router_exits_router():
+    app = express()
+    router = Router()
+    router.use(lambda req, res, next: next("router"))
+    router.get("/x", lambda req, res: res.send("in router"))
+    app.use("/rt", router)
+    app.get("/rt/x", lambda req, res: res.send("after router"))
+    assert get(app, "/rt/x").text == "after router"
+
+
+def test_next_router_from_route_handler():
+    app = express()
+    router = Router()
+    router.get("/x", lambda req, res, next: next("router"))
+    router.get("/x", lambda req, res: res.send("in router"))
+    app.use(router)
+    app.get("/x", lambda req, res: res.send("after router"))
+    assert get(app, "/x").text == "after router"
+
+
+def test_next_with_exception_goes_to_error_handler():
+    app = express()
+    app.get("/", lambda req, res, next: next(ValueError("bad value")))
+    app.get("/", lambda req, res: res.send("skipped"))
+    app.use(lambda req, res, next: res.send("also skipped"))
+    app.use(lambda err, req, res, next: res.status(418).send(f"{type(err).__name__}: {err}"))
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (418, "ValueError: bad value")
+
+
+def test_next_with_string_is_an_error():
+    app = express()
+    seen = []
+    app.get("/", lambda req, res, next: next("boom"))
+
+    def on_error(err, req, res, next):
+        seen.append(err)
+        next(err)
+
+    app.use(on_error)
+    r = get(app, "/")
+    assert seen == ["boom"]
+    assert r.status_code == 500
+    assert r.text == ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+                      "</head>\n<body>\n<pre>boom</pre>\n</body>\n</html>\n")
+    assert r.headers["Content-Length"] == "131"
+
+
+def test_error_handlers_skipped_on_success():
+    app = express()
+    called = []
+    app.use(lambda err, req, res, next: called.append("error1"))
+    app.get("/", lambda req, res: res.send("ok"))
+    app.use(lambda err, req, res, next: called.append("error2"))
+    assert get(app, "/").text == "ok"
+    assert called == []
+
+
+def test_error_handler_calling_next_without_error_resumes():
+    app = express()
+    app.get("/rec", lambda req, res, next: next(Exception("x")), lambda err, req, res, next: next(),
+            lambda req, res: res.send("resumed"))
+    assert get(app, "/rec").text == "resumed"
+
+
+def test_error_handlers_chain():
+    app = express()
+
+    @app.get("/")
+    def boom(req, res):
+        raise KeyError("k")
+
+    def first(err, req, res, next):
+        next(RuntimeError(f"wrapped {err!r}"))
+
+    app.use(first)
+    app.use(lambda err, req, res, next: res.status(500).send(str(err)))
+    assert get(app, "/").text == "wrapped KeyError('k')"
+
+
+def test_exception_in_sync_handler():
+    app = express()
+
+    @app.get("/")
+    def boom(req, res):
+        raise RuntimeError("sync fail")
+
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    assert get(app, "/").text == "caught sync fail"
+
+
+def test_exception_in_async_handler():
+    app = express()
+
+    @app.get("/")
+    async def boom(req, res):
+        await asyncio.sleep(0)
+        raise RuntimeError("async fail")
+
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (500, "caught async fail")
+
+
+def test_exception_in_async_middleware_after_await_next():
+    app = express()
+    seen = []
+
+    @app.use
+    async def mw(req, res, next):
+        await next()
+        raise RuntimeError("late")
+
+    app.get("/", lambda req, res: res.send("ok"))
+    app.use(lambda err, req, res, next: seen.append((str(err), res.headers_sent)))
+    assert get(app, "/").text == "ok"
+    assert seen == [("late", True)]
+
+
+def test_async_error_handler():
+    app = express()
+
+    @app.get("/")
+    def boom(req, res):
+        raise RuntimeError("x")
+
+    @app.use
+    async def on_error(err, req, res, next):
+        await asyncio.sleep(0)
+        res.status(503).send("async handled")
+
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (503, "async handled")
+
+
+def test_sync_and_async_middleware_mix():
+    app = express()
+    order = []
+
+    @app.use
+    def one(req, res, next):
+        order.append("sync")
+        next()
+
+    @app.use
+    async def two(req, res, next):
+        await asyncio.sleep(0)
+        order.append("async")
+        next()
+
+    @app.get("/")
+    async def handler(req, res):
+        order.append("handler")
+        res.json(order)
+
+    assert get(app, "/").json() == ["sync", "async", "handler"]
+
+
+def test_await_next_runs_rest_then_returns():
+    app = express()
+    order = []
+
+    @app.use
+    async def timing(req, res, next):
+        order.append("before")
+        await next()
+        order.append(("after", res.headers_sent))
+
+    @app.use
+    async def middle(req, res, next):
+        await asyncio.sleep(0)
+        order.append("middle")
+        await next()
+
+    @app.get("/")
+    async def handler(req, res):
+        await asyncio.sleep(0)
+        order.append("handler")
+        res.send("ok")
+
+    assert get(app, "/").text == "ok"
+    assert order == ["before", "middle", "handler", ("after", True)]
+
+
+def test_await_next_can_add_header_before_send():
+    app = express()
+
+    @app.use
+    async def mw(req, res, next):
+        await next()
+        res.send(f"handler said {res.locals['said']}")
+
+    @app.get("/")
+    def handler(req, res, next):
+        res.locals["said"] = "hi"  # neither responds nor calls next: the chain ends here
+    assert get(app, "/").text == "handler said hi"
+
+
+def test_next_called_later_from_callback():
+    app = express()
+
+    @app.use
+    def mw(req, res, next):
+        asyncio.get_event_loop().call_later(0.01, next)
+
+    app.get("/", lambda req, res: res.send("later"))
+    assert get(app, "/").text == "later"
+
+
+def test_handler_arrays():
+    app = express()
+    order = []
+
+    def mw(name):
+        def fn(req, res, next):
+            order.append(name)
+            next()
+        return fn
+
+    app.get("/", [mw("a"), mw("b")], mw("c"), lambda req, res: res.json(order))
+    assert get(app, "/").json() == ["a", "b", "c"]
+
+
+def test_route_handler_not_callable_raises():
+    with pytest.raises(TypeError):
+        express().get("/", "not a function")
+
+
+# -- app.param ----------------------------------------------------------------------------------
+
+def test_param_runs_once_per_value_per_request():
+    app = express()
+    calls = []
+
+    def load(req, res, next, value, name):
+        calls.append(f"{name}={value}")
+        req.params["id"] = "P" + value
+        next()
+
+    app.param("id", load)
+    app.get("/pp/:id", lambda req, res, next: next("route"))
+    app.get("/pp/:id", lambda req, res, next: next())
+    app.get("/pp/:id", lambda req, res: res.json({"calls": calls, "id": req.params["id"]}))
+    assert get(app, "/pp/5").json() == {"calls": ["id=5"], "id": "P5"}
+
+
+def test_param_runs_again_for_new_request():
+    app = express()
+    calls = []
+    app.param("id", lambda req, res, next, value, name: (calls.append(value), next()))
+    app.get("/u/:id", lambda req, res: res.send("ok"))
+    client = TestClient(app)
+    client.get("/u/1")
+    client.get("/u/2")
+    client.get("/u/2")
+    assert calls == ["1", "2", "2"]
+
+
+def test_param_not_called_for_other_names():
+    app = express()
+    calls = []
+    app.param("id", lambda req, res, next, value, name: (calls.append(value), next()))
+    app.get("/u/:uid", lambda req, res: res.send("ok"))
+    get(app, "/u/1")
+    assert calls == []
+
+
+def test_param_list_of_names():
+    app = express()
+    calls = []
+    app.param(["a", "b"], lambda req, res, next, value, name: (calls.append((name, value)), next()))
+    app.get("/:a/:b", lambda req, res: res.json(calls))
+    assert get(app, "/x/y").json() == [["a", "x"], ["b", "y"]]
+
+
+def test_param_error_goes_to_error_handler():
+    app = express()
+    app.param("bad", lambda req, res, next, value, name: next(Exception(f"param failed {value}")))
+    app.get("/pb/:bad", lambda req, res: res.send("never"))
+    app.use(lambda err, req, res, next: res.status(500).send(f"E:{err}"))
+    assert get(app, "/pb/z").text == "E:param failed z"
+
+
+def test_param_raising_goes_to_error_handler():
+    app = express()
+
+    def fn(req, res, next, value, name):
+        raise LookupError(f"no {value}")
+
+    app.param("id", fn)
+    app.get("/u/:id", lambda req, res: res.send("never"))
+    app.use(lambda err, req, res, next: res.status(404).send(str(err)))
+    r = get(app, "/u/7")
+    assert (r.status_code, r.text) == (404, "no 7")
+
+
+def test_param_async():
+    app = express()
+
+    async def load(req, res, next, value, name):
+        await asyncio.sleep(0)
+        req.user = {"id": value}
+        next()
+
+    app.param("id", load)
+    app.get("/u/:id", lambda req, res: res.json(req.user))
+    assert get(app, "/u/3").json() == {"id": "3"}
+
+
+def test_param_async_raising():
+    app = express()
+
+    async def load(req, res, next, value, name):
+        await asyncio.sleep(0)
+        raise RuntimeError("async param")
+
+    app.param("id", load)
+    app.get("/u/:id", lambda req, res: res.send("never"))
+    app.use(lambda err, req, res, next: res.status(500).send(str(err)))
+    assert get(app, "/u/3").text == "async param"
+
+
+def test_param_on_router():
+    app = express()
+    router = Router()
+    router.param("id", lambda req, res, next, value, name: (setattr(req, "loaded", value * 2), next()))
+    router.get("/:id", lambda req, res: res.send(req.loaded))
+    app.use("/r", router)
+    assert get(app, "/r/ab").text == "abab"
+
+
+def test_param_decorator():
+    app = express()
+
+    @app.param("id")
+    def load(req, res, next, value, name):
+        req.seen = name
+        next()
+
+    app.get("/u/:id", lambda req, res: res.send(req.seen))
+    assert get(app, "/u/1").text == "id"
+
+
+# -- app.route / app.all ------------------------------------------------------------------------
+
+def test_route_chains():
+    app = express()
+    route = app.route("/book")
+    assert route.get(lambda req, res: res.send("g")) is route
+    route.post(lambda req, res: res.send("p")).put(lambda req, res: res.send("u"))
+    client = TestClient(app)
+    assert [client.request(m, "/book").text for m in ("GET", "POST", "PUT")] == ["g", "p", "u"]
+    assert client.delete("/book").status_code == 404
+
+
+def test_route_all_and_path():
+    app = express()
+    app.route("/b/:id").all(lambda req, res, next: (res.set("X-All", "1"), next())).get(
+        lambda req, res: res.json([req.route.path, req.params]))
+    r = get(app, "/b/3")
+    assert r.json() == ["/b/:id", {"id": "3"}] and r.headers["X-All"] == "1"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "M-SEARCH"])
+def test_all_answers_every_method(method):
+    app = express()
+    app.all("/any", lambda req, res: res.send(req.method))
+    r = TestClient(app).request(method, "/any")
+    assert (r.status_code, r.text) == (200, method)
+
+
+@pytest.mark.parametrize("attr,method", [("put", "PUT"), ("patch", "PATCH"), ("delete", "DELETE"),
+                                         ("options", "OPTIONS"), ("propfind", "PROPFIND"), ("m_search", "M-SEARCH"),
+                                         ("purge", "PURGE")])
+def test_method_functions(attr, method):
+    app = express()
+    getattr(app, attr)("/m", lambda req, res: res.send(req.method))
+    assert TestClient(app).request(method, "/m").text == method
+    assert TestClient(app).request("GET", "/m").status_code == 404
+
+
+# -- HEAD ---------------------------------------------------------------------------------------
+
+def test_automatic_head_runs_get_handler():
+    app = express()
+    ran = []
+
+    @app.get("/h")
+    def h(req, res):
+        ran.append(req.method)
+        res.set("X-From", "get").send("body")
+
+    client = TestClient(app)
+    head = client.head("/h")
+    full = client.get("/h")
+    assert ran == ["HEAD", "GET"]
+    assert head.content == b"" and app_headers(head) == app_headers(full)
+    assert head.headers["Content-Length"] == "4"
+
+
+def test_app_head_registered_first_overrides():
+    app = express()
+    app.head("/h", lambda req, res: res.set("X-From", "head").end())
+    app.get("/h", lambda req, res: res.set("X-From", "get").send("body"))
+    client = TestClient(app)
+    assert client.head("/h").headers["X-From"] == "head"
+    assert client.get("/h").headers["X-From"] == "get"
+
+
+def test_app_head_registered_after_get_is_not_reached():
+    # Express: the GET route matches HEAD first.
+    app = express()
+    app.get("/h", lambda req, res: res.set("X-From", "get").send("body"))
+    app.head("/h", lambda req, res: res.set("X-From", "head").end())
+    assert TestClient(app).head("/h").headers["X-From"] == "get"
+
+
+def test_head_on_route_with_head_and_get():
+    app = express()
+    app.route("/h").get(lambda req, res: res.send("get")).head(lambda req, res: res.set("X-H", "1").end())
+    assert TestClient(app).head("/h").headers["X-H"] == "1"
+
+
+def test_head_without_get_route_is_404():
+    app = express()
+    app.post("/h", lambda req, res: res.send("p"))
+    assert TestClient(app).head("/h").status_code == 404
+
+
+# -- OPTIONS ------------------------------------------------------------------------------------
+
+def test_automatic_options():
+    app = express()
+    app.route("/book").get(lambda req, res: res.send("g")).post(lambda req, res: res.send("p")).put(
+        lambda req, res: res.send("u"))
+    r = TestClient(app).options("/book")
+    assert r.status_code == 200 and r.text == "GET, HEAD, POST, PUT"
+    assert app_headers(r) == [
+        ("X-Powered-By", "fastexpress"),
+        ("Allow", "GET, HEAD, POST, PUT"),
+        ("Content-Length", "20"),
+        ("Content-Type", "text/plain"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    assert "ETag" not in r.headers
+
+
+def test_automatic_options_merges_and_sorts_routes():
+    app = express()
+    app.delete("/multi", lambda req, res: res.end())
+    app.patch("/multi", lambda req, res: res.end())
+    app.get("/multi", lambda req, res: res.end())
+    r = TestClient(app).options("/multi")
+    assert r.headers["Allow"] == "DELETE, GET, HEAD, PATCH" and r.text == "DELETE, GET, HEAD, PATCH"
+
+
+def test_automatic_options_keeps_middleware_headers():
+    app = express()
+    app.use("/o", lambda req, res, next: (res.set("X-Mw", "1"), next()))
+    app.get("/o", lambda req, res: res.end())
+    r = TestClient(app).options("/o")
+    assert app_headers(r)[:3] == [("X-Powered-By", "fastexpress"), ("X-Mw", "1"), ("Allow", "GET, HEAD")]
+
+
+def test_automatic_options_from_nested_router():
+    app = express()
+    router = Router()
+    router.get("/x", lambda req, res: res.end())
+    router.post("/x", lambda req, res: res.end())
+    app.use("/r", router)
+    assert TestClient(app).options("/r/x").headers["Allow"] == "GET, HEAD, POST"
+
+
+def test_options_no_route_is_404():
+    app = express()
+    app.get("/book", lambda req, res: res.end())
+    r = TestClient(app).options("/nothing")
+    assert r.status_code == 404 and "<pre>Cannot OPTIONS /nothing</pre>" in r.text
+
+
+def test_own_options_handler_wins():
+    app = express()
+    app.get("/o", lambda req, res: res.end())
+    app.options("/o", lambda req, res: res.set("Allow", "custom").send("own"))
+    r = TestClient(app).options("/o")
+    assert (r.headers["Allow"], r.text) == ("custom", "own")
+
+
+def test_unmatched_method_is_404():
+    app = express()
+    app.route("/book").get(lambda req, res: res.send("g"))
+    r = TestClient(app).delete("/book")
+    assert r.status_code == 404 and "<pre>Cannot DELETE /book</pre>" in r.text
+
+
+# -- decorators and settings access --------------------------------------------------------------
+
+def test_route_decorator_returns_function():
+    app = express()
+
+    @app.get("/x")
+    def show(req, res):
+        res.send("decorated")
+
+    assert callable(show) and show.__name__ == "show"
+    assert get(app, "/x").text == "decorated"
+
+
+def test_use_decorator_returns_function():
+    app = express()
+
+    @app.use
+    def mw(req, res, next):
+        res.set("X-Mw", "1")
+        next()
+
+    assert mw.__name__ == "mw"
+    app.get("/", lambda req, res: res.send("ok"))
+    assert get(app, "/").headers["X-Mw"] == "1"
+
+
+def test_use_path_decorator():
+    app = express()
+
+    @app.use("/p")
+    def mw(req, res):
+        res.send("prefixed " + req.url)
+
+    assert mw.__name__ == "mw"
+    assert get(app, "/p/x").text == "prefixed /x"
+
+
+def test_router_decorators():
+    app = express()
+    router = Router()
+
+    @router.post("/r")
+    def create(req, res):
+        res.status(201).send("made")
+
+    assert create.__name__ == "create"
+    app.use(router)
+    assert TestClient(app).post("/r").status_code == 201
+
+
+def test_all_decorator():
+    app = express()
+
+    @app.all("/any")
+    def anything(req, res):
+        res.send(req.method)
+
+    assert anything.__name__ == "anything"
+    assert TestClient(app).put("/any").text == "PUT"
+
+
+def test_app_get_one_string_reads_setting():
+    app = express()
+    assert app.get("etag") == "weak"
+    app.set("etag", "strong")
+    assert app.get("etag") == "strong"
+    assert app.get("query parser") == "simple"
+
+
+def test_app_methods_return_app_for_chaining():
+    app = express()
+    assert app.get("/a", params) is app
+    assert app.post("/a", params) is app
+    assert app.use(lambda req, res, next: next(), lambda req, res, next: next()) is app
+    assert app.set("x", 1) is app
+
+
+def test_route_handler_arity_decides_kind():
+    app = express()
+    seen = []
+
+    def two(req, res):
+        seen.append("two")
+        res.send("ok")
+
+    def four(err, req, res, next):
+        seen.append("four")
+
+    app.get("/", four, two)
+    assert get(app, "/").text == "ok"
+    assert seen == ["two"]

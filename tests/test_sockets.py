@@ -1,0 +1,469 @@
+"""The server over real loopback sockets, on both asyncio and uvloop (the ``loop`` fixture).
+
+The app runs with ``app.start(port=0)`` inside the loop; the client side is plain blocking
+sockets run in executor threads, so the bytes really cross the kernel: keep-alive,
+pipelining, chunked uploads, backpressure with a slow reader, disconnects, hostile input and
+a graceful close.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import time
+from typing import Any, Awaitable, Callable
+
+import httptools
+import pytest
+
+from fastexpress import express
+
+HOST = "127.0.0.1"
+TIMEOUT = 3.0
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def bare_app() -> Any:
+    app = express()
+    app.disable("x-powered-by")
+    app.set("etag", False)
+    app.set("env", "test")
+    return app
+
+
+def get(path: str = "/", extra: bytes = b"") -> bytes:
+    return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n"
+
+
+def error_bytes(status: int, reason: str) -> bytes:
+    return f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n\r\n".encode()
+
+
+class Resp:
+    def __init__(self) -> None:
+        self.status = 0
+        self.headers: list[tuple[str, str]] = []
+        self.body = bytearray()
+
+    def header(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+
+class Client:
+    """A blocking HTTP/1.1 client on one socket; use it from a thread."""
+
+    def __init__(self, port: int, rcvbuf: int | None = None) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.settimeout(TIMEOUT)
+        sock.connect((HOST, port))
+        self.sock = sock
+        self.raw = bytearray()
+        self.responses: list[Resp] = []
+        self._cur = Resp()
+        self._parser = httptools.HttpResponseParser(self)
+
+    # httptools callbacks
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._cur.headers.append((name.decode("latin-1"), value.decode("latin-1")))
+
+    def on_body(self, body: bytes) -> None:
+        self._cur.body += body
+
+    def on_message_complete(self) -> None:
+        self._cur.status = self._parser.get_status_code()
+        self.responses.append(self._cur)
+        self._cur = Resp()
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def read(self, n: int) -> list[Resp]:
+        """Read until ``n`` complete responses arrived on this socket."""
+        while len(self.responses) < n:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError(f"closed after {len(self.responses)} responses: {bytes(self.raw[-300:])!r}")
+            self.raw += data
+            self._parser.feed_data(data)
+        return self.responses[:n]
+
+    def read_to_eof(self) -> bytes:
+        """Everything until the server closes (a reset counts as the close)."""
+        try:
+            while data := self.sock.recv(65536):
+                self.raw += data
+        except ConnectionResetError:
+            pass
+        return bytes(self.raw)
+
+    def request(self, raw: bytes) -> Resp:
+        self.send(raw)
+        return self.read(len(self.responses) + 1)[-1]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def fetch(port: int, raw: bytes) -> Resp:
+    client = Client(port)
+    try:
+        return client.request(raw)
+    finally:
+        client.close()
+
+
+async def thread(fn: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+def serve(loop: asyncio.AbstractEventLoop, app: Any, body: Callable[[Any], Awaitable[Any]], **options: Any) -> Any:
+    """Run ``body(server)`` against ``app`` started on a free port; no loop errors allowed."""
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda lp, ctx: errors.append(ctx))
+    options.setdefault("graceful_timeout", 1.0)
+
+    async def main() -> Any:
+        server = await app.start(port=0, **options)
+        try:
+            return await asyncio.wait_for(body(server), 10)
+        finally:
+            await server.close()
+
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        assert errors == [], errors
+        loop.run_until_complete(loop.shutdown_default_executor())
+
+
+# -- basics -------------------------------------------------------------------------------------
+
+def test_get(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    app.get("/", lambda req, res: res.send("hello"))
+
+    async def body(server: Any) -> None:
+        client = Client(server.port)
+        client.send(get("/"))
+        r = (await thread(client.read, 1))[0]
+        client.close()
+        assert r.status == 200 and bytes(r.body) == b"hello"
+        assert re.sub(rb"Date: [^\r]*", b"Date: *", bytes(client.raw)) == (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 5\r\n"
+            b"Date: *\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nhello"
+        )
+
+    serve(loop, app, body)
+
+
+def test_keep_alive_two_sequential_requests(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    peers: list[str] = []
+
+    @app.get("/:n")
+    def h(req: Any, res: Any) -> None:
+        peers.append(req.socket.transport.get_extra_info("peername"))
+        res.send(req.params["n"])
+
+    async def body(server: Any) -> None:
+        client = Client(server.port)
+        first = await thread(client.request, get("/1"))
+        assert server.connections == 1
+        second = await thread(client.request, get("/2"))
+        client.close()
+        assert (bytes(first.body), bytes(second.body)) == (b"1", b"2")
+        assert first.header("Connection") == second.header("Connection") == ["keep-alive"]
+        assert len(peers) == 2 and peers[0] == peers[1]  # one connection served both
+
+    serve(loop, app, body)
+
+
+def test_sixteen_pipelined_requests_in_one_send(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    order: list[int] = []
+
+    @app.get("/:n")
+    async def h(req: Any, res: Any) -> None:
+        n = int(req.params["n"])
+        if n % 2:
+            await asyncio.sleep(0.001 * (16 - n))  # later ones are faster: order must hold
+        order.append(n)
+        res.send(str(n))
+
+    async def body(server: Any) -> None:
+        client = Client(server.port)
+        client.send(b"".join(get(f"/{i}") for i in range(16)))
+        rs = await thread(client.read, 16)
+        client.close()
+        assert [bytes(r.body) for r in rs] == [str(i).encode() for i in range(16)]
+        assert order == list(range(16))
+
+    serve(loop, app, body)
+
+
+def test_chunked_upload(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    pieces: list[int] = []
+
+    @app.post("/up")
+    async def up(req: Any, res: Any) -> None:
+        data = bytearray()
+        async for chunk in req.stream():
+            pieces.append(len(chunk))
+            data += chunk
+        res.send(f"{len(data)} {data[:5].decode()} {data[-5:].decode()}")
+
+    def upload(port: int) -> Resp:
+        client = Client(port)
+        client.send(b"POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for i in range(5):
+            block = bytes([65 + i]) * 10000
+            client.send(b"%x;n=%d\r\n%s\r\n" % (len(block), i, block))
+            time.sleep(0.005)
+        client.send(b"0\r\nX-Trailer: done\r\n\r\n")
+        r = client.read(1)[0]
+        client.close()
+        return r
+
+    async def body(server: Any) -> None:
+        r = await thread(upload, server.port)
+        assert r.status == 200 and bytes(r.body) == b"50000 AAAAA EEEEE"
+        assert sum(pieces) == 50000 and len(pieces) >= 5  # streamed as it came
+
+    serve(loop, app, body)
+
+
+def test_one_mib_response_to_slow_reader(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    block = bytes(range(256)) * 64  # 16 KiB
+    stats = {"false": 0}
+
+    @app.get("/big")
+    async def big(req: Any, res: Any) -> None:
+        # A small kernel send buffer (no autotuning), so 1 MiB cannot all hide in the kernel.
+        sock = req.socket.transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+        res.set("Content-Type", "application/octet-stream")
+        for _ in range(64):
+            if not res.write(block):
+                stats["false"] += 1
+                await res.drain()
+        res.end()
+
+    def slow_read(port: int) -> Resp:
+        client = Client(port, rcvbuf=8192)
+        client.send(get("/big"))
+        while not client.responses:
+            data = client.sock.recv(16384)
+            if not data:
+                raise EOFError
+            client.raw += data
+            client._parser.feed_data(data)
+            time.sleep(0.001)
+        client.close()
+        return client.responses[0]
+
+    async def body(server: Any) -> None:
+        r = await thread(slow_read, server.port)
+        assert r.status == 200 and r.header("Transfer-Encoding") == ["chunked"]
+        assert len(r.body) == 1024 * 1024 and bytes(r.body) == block * 64
+        assert stats["false"] > 0  # the slow reader made write() say "wait"
+
+    serve(loop, app, body)
+
+
+def test_client_disconnect_mid_response(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    closed = asyncio.Event()
+    events: list[str] = []
+
+    @app.get("/endless")
+    async def endless(req: Any, res: Any) -> None:
+        res.on("close", lambda: (events.append("close"), closed.set()))
+        res.on("finish", lambda: events.append("finish"))
+        deadline = time.monotonic() + 3
+        while not closed.is_set() and time.monotonic() < deadline:
+            if not res.write(b"z" * 65536):
+                await res.drain()
+            await asyncio.sleep(0)
+        res.end()
+
+    app.get("/", lambda req, res: res.send("still here"))
+
+    def hang_up(port: int) -> None:
+        client = Client(port)
+        client.send(get("/endless"))
+        got = 0
+        while got < 200_000:
+            got += len(client.sock.recv(65536))
+        client.close()
+
+    async def body(server: Any) -> None:
+        await thread(hang_up, server.port)
+        await asyncio.wait_for(closed.wait(), 2)
+        assert events == ["close"]
+        r = await thread(fetch, server.port, get("/"))
+        assert bytes(r.body) == b"still here"
+
+    serve(loop, app, body)
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+HOSTILE = [
+    ("no-host", b"GET /bad HTTP/1.1\r\n\r\n", 400, "Bad Request"),
+    ("two-hosts", b"GET /bad HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "Bad Request"),
+    ("cl-conflict", b"POST /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+     400, "Bad Request"),
+    ("cl-invalid", b"POST /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\nhello", 400, "Bad Request"),
+    ("cl-and-te", b"POST /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"0\r\n\r\n", 400, "Bad Request"),
+    ("te-gzip", b"POST /bad HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nhello", 400, "Bad Request"),
+    ("te-gzip-chunked", b"POST /bad HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+     501, "Not Implemented"),
+    ("garbage-line", b"HELLO THERE\r\n\r\n", 400, "Bad Request"),
+    ("too-many-headers", b"GET /bad HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(100))
+     + b"\r\n", 431, "Request Header Fields Too Large"),
+    ("head-too-large", b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 17000 + b"\r\n\r\n", 431,
+     "Request Header Fields Too Large"),
+    ("expect-unknown", b"GET /bad HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", 417, "Expectation Failed"),
+]
+
+
+def _recording_app() -> tuple[Any, list[str]]:
+    app = bare_app()
+    calls: list[str] = []
+
+    @app.all("/:name")
+    def h(req: Any, res: Any) -> None:
+        calls.append(req.params["name"])
+        res.send(req.params["name"])
+
+    return app, calls
+
+
+@pytest.mark.parametrize("name,raw,status,reason", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input(loop: asyncio.AbstractEventLoop, name: str, raw: bytes, status: int, reason: str) -> None:
+    app, calls = _recording_app()
+
+    def attack(port: int) -> bytes:
+        client = Client(port)
+        client.send(get("/good") + raw + get("/after"))  # one send: the server reads it at once
+        out = client.read_to_eof()
+        client.close()
+        return out
+
+    async def body(server: Any) -> None:
+        out = await thread(attack, server.port)
+        assert out.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert out.endswith(b"\r\n\r\ngood" + error_bytes(status, reason))
+        assert calls == ["good"]  # the request after the bad one never ran
+        r = await thread(fetch, server.port, get("/next"))  # the server still serves
+        assert bytes(r.body) == b"next"
+        assert calls == ["good", "next"]
+
+    serve(loop, app, body)
+
+
+@pytest.mark.xfail(reason="BUG: a head over max_head_size that arrives in several reads gets no 431: "
+                          "data_received calls _fail(431) and returns before _run_queue()/_flush(), so "
+                          "the connection hangs open (see test_protocol)", strict=True)
+def test_head_too_large_in_pieces(loop: asyncio.AbstractEventLoop) -> None:
+    app, calls = _recording_app()
+
+    def attack(port: int) -> bytes:
+        client = Client(port)
+        client.sock.settimeout(0.5)
+        client.send(b"GET /bad HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for _ in range(20):
+                time.sleep(0.005)
+                client.send(b"X-Pad: " + b"p" * 1000 + b"\r\n")
+            out = client.read_to_eof()
+        except (TimeoutError, OSError):
+            out = bytes(client.raw)
+        client.close()
+        return out
+
+    async def body(server: Any) -> None:
+        out = await thread(attack, server.port)
+        assert out == error_bytes(431, "Request Header Fields Too Large")
+        assert calls == []
+
+    serve(loop, app, body, graceful_timeout=0.1)
+
+
+def test_bad_input_then_many_clients(loop: asyncio.AbstractEventLoop) -> None:
+    """Several malformed connections at once do not disturb well-behaved ones."""
+    app, calls = _recording_app()
+
+    def bad(port: int, raw: bytes) -> bytes:
+        client = Client(port)
+        client.send(raw)
+        out = client.read_to_eof()
+        client.close()
+        return out
+
+    async def body(server: Any) -> None:
+        jobs = [thread(bad, server.port, raw) for _, raw, _, _ in HOSTILE]
+        jobs += [thread(fetch, server.port, get(f"/ok{i}")) for i in range(5)]
+        results = await asyncio.gather(*jobs)
+        for (_, _, status, reason), out in zip(HOSTILE, results):
+            assert out == error_bytes(status, reason)
+        assert sorted(bytes(r.body) for r in results[len(HOSTILE):]) == [b"ok%d" % i for i in range(5)]
+        assert sorted(calls) == [f"ok{i}" for i in range(5)]
+
+    serve(loop, app, body)
+
+
+# -- graceful close -----------------------------------------------------------------------------
+
+def test_graceful_close(loop: asyncio.AbstractEventLoop) -> None:
+    app = bare_app()
+    started = asyncio.Event()
+
+    @app.get("/slow")
+    async def slow(req: Any, res: Any) -> None:
+        started.set()
+        await asyncio.sleep(0.4)
+        res.send("slow done")
+
+    app.get("/", lambda req, res: res.send("quick"))
+
+    def slow_client(port: int) -> bytes:
+        client = Client(port)
+        client.send(get("/slow"))
+        out = client.read_to_eof()
+        client.close()
+        return out
+
+    def wait_eof(client: Client) -> float:
+        start = time.monotonic()
+        rest = client.read_to_eof()
+        assert rest == bytes(client.raw)  # nothing more was written, just the close
+        return time.monotonic() - start
+
+    async def body(server: Any) -> None:
+        port = server.port
+        idle = Client(port)
+        assert bytes((await thread(idle.request, get("/"))).body) == b"quick"
+        slow_job = asyncio.ensure_future(thread(slow_client, port))
+        await asyncio.wait_for(started.wait(), 2)
+        t0 = loop.time()
+        closing = asyncio.ensure_future(server.close())
+        idle_wait = await thread(wait_eof, idle)
+        idle.close()
+        assert idle_wait < 0.2 and not slow_job.done()  # the idle connection went at once
+        out = await slow_job
+        await closing
+        assert loop.time() - t0 >= 0.3  # close waited for the in-flight response
+        head, _, text = out.partition(b"\r\n\r\n")
+        assert text == b"slow done"
+        assert b"\r\nContent-Length: 9\r\n" in head and b"\r\nConnection: close" in head
+        with pytest.raises(OSError):
+            await thread(fetch, port, get("/"))  # no longer accepting
+
+    serve(loop, app, body)

@@ -5,7 +5,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ClientDisconnect
-from .finalhandler import finalhandler, log_error
+from .finalhandler import FinalHandler, log_error
 from .httputil import compile_etag
 from .proxy import compile_trust
 from .querystring import compile_query_parser
@@ -207,7 +207,7 @@ class App:
     # -- handling ---------------------------------------------------------------------------
 
     def handle(self, req: Request, res: Response, callback: Callable[..., Any] | None = None) -> Any:
-        done = callback or finalhandler(req, res, self.settings.get("env"), self._log_error)
+        done = callback or FinalHandler(req, res, self)
         if self._x_powered_by:
             res._headers["x-powered-by"] = ("X-Powered-By", "fastexpress")
         req.app = self

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .httputil import encodeurl, escape_html
 from .router import DONE, strip_protohost
 from .statuses import message as status_message
 
 if TYPE_CHECKING:
+    from .application import App
     from .request import Request
     from .response import Response
 
@@ -44,8 +45,21 @@ def log_error(err: Any) -> None:
     print(error_text(err), file=sys.stderr)
 
 
-def finalhandler(req: Request, res: Response, env: str, onerror: Callable[[Any], None] | None = None) -> Callable[..., Any]:
-    def done(err: Any = None) -> Any:
+class FinalHandler:
+    """``done`` for an app's outermost router: the 404 page, or the error page for ``err``.
+
+    PERF: a small object made per request, reading the ``env`` setting only when it is used.
+    """
+
+    __slots__ = ("req", "res", "app")
+
+    def __init__(self, req: Request, res: Response, app: App) -> None:
+        self.req = req
+        self.res = res
+        self.app = app
+
+    def __call__(self, err: Any = None) -> Any:
+        req, res = self.req, self.res
         headers = None
         if err is None and res.headers_sent:
             return DONE
@@ -57,10 +71,10 @@ def finalhandler(req: Request, res: Response, env: str, onerror: Callable[[Any],
             else:
                 raw = getattr(err, "headers", None)
                 headers = dict(raw) if isinstance(raw, dict) else None
+            env = self.app.settings.get("env")
             # JavaScript prints a missing status text as "undefined" (e.g. for 499 or 599).
             msg = (error_text(err) if env != "production" else "") or status_message(status) or "undefined"
-            if onerror is not None:
-                onerror(err)
+            self.app._log_error(err)
         else:
             status = 404
             original = req.original_url
@@ -71,8 +85,6 @@ def finalhandler(req: Request, res: Response, env: str, onerror: Callable[[Any],
             return DONE
         send_error_page(req, res, status, headers, msg)
         return DONE
-
-    return done
 
 
 def send_error_page(req: Request, res: Response, status: int, headers: dict[str, Any] | None, msg: str) -> None:

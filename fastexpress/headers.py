@@ -20,11 +20,30 @@ class Headers(Mapping[str, str]):
     PERF: the dict is built on first lookup, so a handler that never reads headers never pays.
     """
 
-    __slots__ = ("raw", "_map")
+    __slots__ = ("_raw", "_encoded", "_map")
 
     def __init__(self, raw: list[tuple[str, str]] | None = None) -> None:
-        self.raw: list[tuple[str, str]] = raw if raw is not None else []
+        self._raw: list[tuple[str, str]] | None = raw if raw is not None else []
+        self._encoded: list[tuple[bytes, bytes]] | None = None
         self._map: dict[str, str] | None = None
+
+    @classmethod
+    def from_bytes(cls, lines: list[tuple[bytes, bytes]]) -> Headers:
+        """PERF: keep the parser's bytes; decode only if a handler looks at the headers."""
+        headers = cls.__new__(cls)
+        headers._raw = None
+        headers._encoded = lines
+        headers._map = None
+        return headers
+
+    @property
+    def raw(self) -> list[tuple[str, str]]:
+        """The header lines as received: (name, value) in order, decoded as Latin-1."""
+        raw = self._raw
+        if raw is None:
+            assert self._encoded is not None
+            raw = self._raw = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in self._encoded]
+        return raw
 
     def _build(self) -> dict[str, str]:
         result: dict[str, str] = {}

@@ -100,6 +100,9 @@ class _ErrorMarker:
         self.status = status
 
 
+_WATCHED = frozenset(b"hctei")  # host, content-length, transfer-encoding, expect, if-*
+
+
 def check_transfer_encoding(value: str) -> None:
     """RFC 9112 6.1: a request body must end with ``chunked``, once; we implement no other
     coding, so anything else is 501 (and a missing final ``chunked`` is 400)."""
@@ -152,13 +155,34 @@ class FlowControl:
 
 
 class ServerState:
-    """What a server shares with its connections: the live set, for a graceful close."""
+    """What a server shares with its connections: the live set (for a graceful close) and the
+    sweeper that closes idle ones."""
 
-    __slots__ = ("connections", "closing")
+    __slots__ = ("connections", "closing", "sweeper")
 
     def __init__(self) -> None:
         self.connections: set[HttpProtocol] = set()
         self.closing = False
+        self.sweeper: asyncio.TimerHandle | None = None
+
+    def start_sweeping(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
+        """PERF: one timer per server instead of one per request: every ``interval`` the idle
+        connections past their timeout are closed (at most ``interval`` late)."""
+        interval = min(0.5, max(timeout / 4, 0.005))
+
+        def sweep() -> None:
+            now = loop.time()
+            for conn in list(self.connections):
+                if conn._idle and now - conn._idle_since >= timeout:
+                    conn._on_idle_timeout()
+            self.sweeper = loop.call_later(interval, sweep)
+
+        self.sweeper = loop.call_later(interval, sweep)
+
+    def stop_sweeping(self) -> None:
+        if self.sweeper is not None:
+            self.sweeper.cancel()
+            self.sweeper = None
 
 
 class HttpProtocol(asyncio.Protocol):
@@ -169,8 +193,8 @@ class HttpProtocol(asyncio.Protocol):
         "handler", "config", "loop", "state", "transport", "flow", "parser", "client_addr",
         "is_tls", "closed", "_url", "_raw_headers", "_head_size", "_in_head", "_raw_count",
         "_began_here", "_msg_bytes", "_consumed",
-        "_host_count", "_expect", "_te", "_has_body", "_current", "_queue", "_active", "_out",
-        "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing",
+        "_host_count", "_expect", "_te", "_has_body", "_conditional", "_current", "_queue", "_active", "_out",
+        "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
     )
 
     def __init__(self, handler: Handler, config: ServerConfig | None = None,
@@ -187,7 +211,7 @@ class HttpProtocol(asyncio.Protocol):
         self.closed = False
         # The request being parsed.
         self._url = b""
-        self._raw_headers: list[tuple[str, str]] = []
+        self._raw_headers: list[tuple[bytes, bytes]] = []
         self._head_size = 0
         self._in_head = False
         self._raw_count = False
@@ -199,13 +223,16 @@ class HttpProtocol(asyncio.Protocol):
         self._expect: str | None = None
         self._te: str | None = None
         self._has_body = False
+        self._conditional = False
         self._current: Request | None = None  # receiving its body
         # Requests parsed but not yet answered (pipelining), and the one being answered.
         self._queue: deque[Request | _ErrorMarker] = deque()
         self._active: Request | None = None
         # PERF: while a read batch is processed, output is gathered and written once.
         self._out: list[bytes] | None = None
-        self._timer: asyncio.TimerHandle | None = None  # idle keep-alive
+        self._timer: asyncio.TimerHandle | None = None  # idle keep-alive (without a sweeper)
+        self._idle = False  # waiting for a request, since _idle_since (with a sweeper)
+        self._idle_since = 0.0
         self._head_timer: asyncio.TimerHandle | None = None  # slow request head
         self._dispatching = False
         self._tail = b""
@@ -226,7 +253,7 @@ class HttpProtocol(asyncio.Protocol):
         self.is_tls = transport.get_extra_info("sslcontext") is not None
         if self.state is not None:
             self.state.connections.add(self)
-        self._set_timer(self.config.keep_alive_timeout, self._on_idle_timeout)
+        self._start_idle()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -263,6 +290,7 @@ class HttpProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._stop_parsing:
             return
+        self._idle = False
         if self._timer is not None:
             self._cancel_timer()
         self._out = []
@@ -332,6 +360,7 @@ class HttpProtocol(asyncio.Protocol):
         self._expect = None
         self._te = None
         self._has_body = False
+        self._conditional = False
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -348,20 +377,24 @@ class HttpProtocol(asyncio.Protocol):
                 raise _ProtocolError(431)
         if len(raw) >= self.config.max_headers:
             raise _ProtocolError(431)
-        lname = name.lower()
-        if lname == b"host":
-            self._host_count += 1
-        elif lname == b"content-length":
-            self._has_body = True
-        elif lname == b"transfer-encoding":
-            self._has_body = True
-            te = value.decode("latin-1").lower()
-            self._te = te if self._te is None else self._te + "," + te
-        elif lname == b"expect":
-            self._expect = value.decode("latin-1").lower()
+        # PERF: only names starting with one of these letters matter here; lower() just those.
+        if name[0] | 0x20 in _WATCHED:
+            lname = name.lower()
+            if lname == b"host":
+                self._host_count += 1
+            elif lname == b"content-length":
+                self._has_body = True
+            elif lname == b"transfer-encoding":
+                self._has_body = True
+                te = value.decode("latin-1").lower()
+                self._te = te if self._te is None else self._te + "," + te
+            elif lname == b"expect":
+                self._expect = value.decode("latin-1").lower()
+            elif lname == b"if-none-match" or lname == b"if-modified-since":
+                self._conditional = True
         if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
             value = value.rstrip(b" \t")
-        raw.append((name.decode("latin-1"), value.decode("latin-1")))
+        raw.append((name, value))
 
     def on_headers_complete(self) -> None:
         from .request import Request  # deferred: request imports this module's helpers
@@ -379,11 +412,13 @@ class HttpProtocol(asyncio.Protocol):
             check_transfer_encoding(self._te)
         req = Request(
             self, parser.get_method().decode("ascii"), self._url.decode("latin-1"), version,
-            Headers(self._raw_headers), parser.should_keep_alive(), self._has_body,
+            Headers.from_bytes(self._raw_headers), parser.should_keep_alive(), self._has_body,
         )
-        # Bytes of this message so far, for _consumed: url and header lines (counted above)
+        req._conditional = self._conditional
+        # Bytes of this message so far, for _consumed, never over-counted: url and header lines
+        # (counted above as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
         # plus the method, " ", " HTTP/1.1\r\n" and the blank line.
-        self._msg_bytes = self._head_size + len(req.method) + 13
+        self._msg_bytes = self._head_size - len(self._raw_headers) + len(req.method) + 13
         expect = self._expect
         if expect is not None and version == "1.1":
             if expect != "100-continue":
@@ -436,7 +471,7 @@ class HttpProtocol(asyncio.Protocol):
             if not self.closed:
                 self.update_reading()
                 if self._active is None and not self._queue and self._current is None and not self._in_head:
-                    self._set_timer(self.config.keep_alive_timeout, self._on_idle_timeout)
+                    self._start_idle()
         finally:
             self._dispatching = False
 
@@ -592,6 +627,14 @@ class HttpProtocol(asyncio.Protocol):
         else:
             self._queue.append(_ErrorMarker(status))
 
+    def _start_idle(self) -> None:
+        state = self.state
+        if state is not None and state.sweeper is not None:
+            self._idle = True
+            self._idle_since = self.loop.time()
+        else:
+            self._set_timer(self.config.keep_alive_timeout, self._on_idle_timeout)
+
     def _set_timer(self, delay: float, callback: Callable[[], None]) -> None:
         self._cancel_timer()
         self._timer = self.loop.call_later(delay, callback)
@@ -608,6 +651,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def _on_idle_timeout(self) -> None:
         self._timer = None
+        self._idle = False
         if self._active is None and not self._queue and not self._in_head:
             self._close_after_write()
 

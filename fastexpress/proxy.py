@@ -84,7 +84,7 @@ def _parse_int_auto(s: str) -> int:
     return int(s)
 
 
-def _js_parse_int_plain(s: str) -> int | None:
+def _js_parse_int_plain(s: str) -> int:
     """``parseInt(s)`` (no radix) of a string that matched ``0?\\d+`` or
     ``0x[a-f0-9]+``: used for the dotted tail of transitional IPv6."""
     if s[:2] in ("0x", "0X"):
@@ -172,10 +172,9 @@ def _ipv6_parser(s: str) -> int | None:
         return None
     parts = expanded[0]
     octets = [_js_parse_int_plain(m.group(i)) for i in range(2, 6)]
-    for octet in octets:
-        if octet is None or octet > 255:
-            return None
-    parts = parts + [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]]  # type: ignore[operator]
+    if max(octets) > 255:
+        return None
+    parts = parts + [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]]
     return _parts_to_int(parts)
 
 
@@ -355,16 +354,16 @@ def _compile_list(val: object) -> TrustFn:
     return _compile_subnets(subnets)
 
 
-def _js_trim(s: str) -> str:
-    return s.strip(_JS_WHITESPACE)
-
-
 # String.prototype.trim's set (WhiteSpace + LineTerminator).  Python's
 # str.strip() differs: it also strips \x1c-\x1f and \x85 but not \ufeff.
 _JS_WHITESPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+
+
+def _js_trim(s: str) -> str:
+    return s.strip(_JS_WHITESPACE)
 
 
 def compile_trust(value: object) -> TrustFn:

@@ -802,9 +802,10 @@ def _finish_flat(temp: dict[str, Any]) -> dict[str, Any]:
 
 
 def _js_str(value: object) -> str:
-    """``'' + value`` for the values a setting is likely to hold."""
+    """``'' + value`` for the values a setting is likely to hold (Python None
+    stands for JS null, as in httputil.compile_etag)."""
     if value is None:
-        return "undefined"
+        return "null"
     if value is True:
         return "true"
     if value is False:

@@ -53,7 +53,7 @@ class Request:
         "keep_alive", "params", "app", "res", "route", "next", "body", "cookies",
         "signed_cookies", "secret", "_has_body", "_chunks", "_buffered", "_body_done",
         "_body_error", "_waiter", "_read_started", "_discarding", "_expect_continue",
-        "_continue_sent", "_query", "_query_url", "__dict__",
+        "_continue_sent", "_query", "_query_url", "_conditional", "__dict__",
     )
 
     def __init__(self, conn: HttpProtocol, method: str, url: str, http_version: str,
@@ -87,6 +87,7 @@ class Request:
         self._continue_sent = False
         self._query: Any = None
         self._query_url: str | None = None
+        self._conditional = True  # the protocol says False when no If-None-Match/-Modified-Since
 
     # -- Express names ----------------------------------------------------------------------
 

@@ -127,7 +127,7 @@ class Response:
     """The response to one request."""
 
     __slots__ = (
-        "req", "app", "_conn", "status_code", "status_message", "_headers", "locals",
+        "req", "app", "_conn", "status_code", "status_message", "_headers", "_locals",
         "headers_sent", "finished", "_chunked", "_has_body", "_listeners", "_closed", "__dict__",
     )
 
@@ -140,13 +140,24 @@ class Response:
         self.status_message: str | None = None
         # lower-case name -> (name as set, value or list of values); dict order = write order.
         self._headers: dict[str, tuple[str, Any]] = {}
-        self.locals = Locals()
+        self._locals: Locals | None = None
         self.headers_sent = False
         self.finished = False
         self._chunked = False
         self._has_body = True
         self._listeners: dict[str, list[Callable[[], Any]]] | None = None
         self._closed = False
+
+    @property
+    def locals(self) -> Locals:
+        # PERF: made on first use; most handlers never touch it.
+        if self._locals is None:
+            self._locals = Locals()
+        return self._locals
+
+    @locals.setter
+    def locals(self, value: Locals) -> None:
+        self._locals = value
 
     # -- Express names ----------------------------------------------------------------------
 
@@ -367,9 +378,8 @@ class Response:
                 if etag:
                     self.set("ETag", etag)
         req = self.req
-        req_headers = req.headers
         # PERF: freshness needs a conditional header; most requests have none.
-        if ("if-none-match" in req_headers or "if-modified-since" in req_headers) and req.fresh:
+        if req._conditional and req.fresh:
             self.status_code = 304
         status = self.status_code
         if status == 204 or status == 304:
@@ -529,12 +539,10 @@ def _normalize_type(t: str) -> str:
 
 
 def _call_format_handler(fn: Callable[..., Any], req: Request, res: Response) -> None:
-    from .router import arity
+    from .router import arity, invoke
 
-    if arity(fn) == 0:
-        fn()
-    else:
-        fn(req, res, req.next)
+    args = () if arity(fn) == 0 else (req, res, req.next)
+    invoke(fn, False, args, req.next)
 
 
 # -- JSON -------------------------------------------------------------------------------------

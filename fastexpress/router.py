@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import re
+import types
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
 
 from .pathre import Match, compile_matcher
@@ -81,17 +82,37 @@ async def _run_async(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Non
         await next(err)
 
 
+# PERF: whether a returned value is awaitable, by type (handlers often return `res`); an ABC
+# isinstance check per request is slow. Generators depend on their code flags: never cached.
+_awaitable_types: dict[type, bool] = {type(None): False, _Done: False, types.CoroutineType: True}
+
+
+def _is_awaitable(result: Any) -> bool:
+    kind = type(result)
+    known = _awaitable_types.get(kind)
+    if known is None:
+        known = inspect.isawaitable(result)
+        if kind is not types.GeneratorType and len(_awaitable_types) < 256:
+            _awaitable_types[kind] = known
+    return known
+
+
+def spawn(awaitable: Awaitable[Any], next: Callable[..., Any]) -> asyncio.Task[Any]:
+    """Run an async handler's awaitable as a task; its exception goes to ``next(err)``."""
+    task = asyncio.ensure_future(_run_async(awaitable, next))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+    return task
+
+
 def invoke(fn: Callable[..., Any], is_async: bool, args: tuple[Any, ...], next: Callable[..., Any]) -> Any:
     """Call one handler; route its exception (sync or async) to ``next(err)``."""
     try:
         result = fn(*args)
     except Exception as err:
         return next(err)
-    if result is not None and result is not DONE and (is_async or inspect.isawaitable(result)):
-        task = asyncio.ensure_future(_run_async(result, next))
-        _tasks.add(task)
-        task.add_done_callback(_tasks.discard)
-        return task
+    if is_async or _is_awaitable(result):
+        return spawn(result, next)
     return DONE
 
 
@@ -193,13 +214,21 @@ class Route:
         return names
 
     def dispatch(self, req: Request, res: Response, done: Callable[..., Any]) -> Any:
-        if not self.stack:
+        stack = self.stack
+        if not stack:
             return done()
         method = req.method
         if method == "HEAD" and "HEAD" not in self.methods:
             method = "GET"
         req.route = self
-        return _RouteRun(self.stack, method, req, res, done)()
+        if len(stack) == 1:
+            layer = stack[0]
+            if layer.nargs == 2 and (layer.method is None or layer.method == method):
+                # PERF: the usual route, one (req, res) handler: it cannot call next, so the
+                # route's own next is not needed; an error goes straight to done(err), exactly
+                # where the route's next would send it.
+                return invoke(layer.handle, layer.is_async, (req, res), done)
+        return _RouteRun(stack, method, req, res, done)()
 
     def _add(self, method: str | None, handlers: tuple[Any, ...]) -> Route:
         flat = _flatten(handlers)
@@ -227,7 +256,7 @@ _ATTR_METHODS = {method_attr(m): m for m in METHODS}
 class _RouteRun:
     """``next`` inside one route."""
 
-    __slots__ = ("stack", "method", "req", "res", "done", "idx")
+    __slots__ = ("stack", "method", "req", "res", "done", "idx", "sync")
 
     def __init__(self, stack: list[Layer], method: str, req: Request, res: Response, done: Callable[..., Any]) -> None:
         self.stack = stack
@@ -236,6 +265,7 @@ class _RouteRun:
         self.res = res
         self.done = done
         self.idx = 0
+        self.sync = 0
 
     def __call__(self, err: Any = None) -> Any:
         if err is not None and isinstance(err, str):
@@ -245,13 +275,20 @@ class _RouteRun:
                 return self.done(err)
         stack = self.stack
         method = self.method
+        self.sync += 1
+        if self.sync > 100:
+            self.sync = 0
+            return _defer(self, err)
         while self.idx < len(stack):
             layer = stack[self.idx]
             self.idx += 1
             if layer.method is None or layer.method == method:
                 if err is not None:
-                    return layer.handle_error(err, self.req, self.res, self)
-                return layer.handle_request(self.req, self.res, self)
+                    result = layer.handle_error(err, self.req, self.res, self)
+                else:
+                    result = layer.handle_request(self.req, self.res, self)
+                self.sync = 0
+                return result
         return self.done(err)
 
 
@@ -320,8 +357,8 @@ class Router:
                 raise TypeError("argument handler must be a function")
             layer = Layer(path, self._mountable(fn, path), end=False, strict=False, sensitive=self.case_sensitive)
             self.stack.append(layer)
-        if len(args) == 1 and callable(args[0]):
-            return args[0]  # `@app.use` as a decorator keeps the function's name bound to it
+        if len(args) == 1 and inspect.isroutine(args[0]):
+            return args[0]  # `@router.use` as a decorator keeps the function's name bound to it
         return self
 
     def _mountable(self, fn: Any, path: Any) -> Any:
@@ -486,10 +523,15 @@ class _RouterRun:
         return self.after_params(layer, match, layer_error, path)
 
     def after_params(self, layer: Layer, match: Match, layer_error: Any, path: str) -> Any:
-        self.sync = 0
+        result = self._call_layer(layer, match, layer_error, path)
+        self.sync = 0  # reset after the call returns, as Express does, so deep chains defer
+        return result
+
+    def _call_layer(self, layer: Layer, match: Match, layer_error: Any, path: str) -> Any:
         req = self.req
-        if layer.route is not None:
-            return layer.handle_request(req, self.res, self)
+        route = layer.route
+        if route is not None:
+            return route.dispatch(req, self.res, self)
         layer_path = match.path
         if layer_path:
             if layer_path != path[: len(layer_path)]:

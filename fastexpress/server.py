@@ -43,6 +43,7 @@ class Server:
         ``timeout``, default the ``graceful_timeout`` option), then drop what is left."""
         state = self._state
         state.closing = True
+        state.stop_sweeping()
         self._server.close()
         for conn in list(state.connections):
             conn.close_idle()
@@ -73,6 +74,7 @@ async def start(app: App, port: int = 0, host: str = "127.0.0.1", *, ssl: _ssl.S
         return HttpProtocol(handler, config, loop, state)
 
     server = await loop.create_server(factory, host, port, ssl=ssl, backlog=backlog, reuse_port=reuse_port or None)
+    state.start_sweeping(loop, config.keep_alive_timeout)
     return Server(server, state, config)
 
 

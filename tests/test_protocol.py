@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import httptools
 import pytest
@@ -154,6 +153,19 @@ class Harness:
 
     def wait(self, seconds: float) -> None:
         self.loop.run_until_complete(asyncio.sleep(seconds))
+
+    def until(self, cond: Callable[[], bool], timeout: float = 2.0) -> float:
+        """Run the loop until ``cond()`` holds; the loop time when it did."""
+
+        async def go() -> float:
+            deadline = self.loop.time() + timeout
+            while not cond():
+                if self.loop.time() > deadline:
+                    raise AssertionError(f"condition not met within {timeout}s")
+                await asyncio.sleep(0.001)
+            return self.loop.time()
+
+        return self.loop.run_until_complete(go())
 
     def call(self, fn: Callable[[], Any]) -> None:
         async def go() -> None:
@@ -305,11 +317,13 @@ def test_pipelined_sync_batch_is_one_write(make: Any) -> None:
 def test_pipelined_slow_async_then_fast(make: Any) -> None:
     app = bare_app()
     order: list[str] = []
+    gate = asyncio.Event()
 
     @app.get("/slow")
     async def slow(req: Any, res: Any) -> None:
         order.append("slow start")
-        await asyncio.sleep(0.03)
+        await gate.wait()
+        await asyncio.sleep(0.01)
         order.append("slow end")
         res.send("slow")
 
@@ -322,7 +336,8 @@ def test_pipelined_slow_async_then_fast(make: Any) -> None:
     c = h.connect().send(get("/slow") + get("/fast"))
     assert c.out == b"" and order == ["slow start"]  # the fast one waits its turn
     assert not c.transport.reading  # and nothing more is read meanwhile (bounded pipelining)
-    h.wait(0.08)
+    h.call(gate.set)
+    h.until(lambda: len(c.responses()) == 2)
     assert [r.body for r in c.responses()] == [b"slow", b"fast"]
     assert order == ["slow start", "slow end", "fast"]
     assert c.transport.reading and not c.closed
@@ -485,47 +500,79 @@ def test_read_within_limit(make: Any) -> None:
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
-def test_expect_continue_written_when_body_is_read(make: Any) -> None:
+EXPECT_HEAD = b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+
+
+def test_expect_continue_written_when_request_dispatched(make: Any) -> None:
+    """As Node without a 'checkContinue' listener: 100 Continue as soon as the request's turn
+    comes, before the handler runs; then the final response."""
     app = bare_app()
-    events: list[str] = []
+    events: list[Any] = []
 
     @app.post("/up")
     async def up(req: Any, res: Any) -> None:
-        events.append("handler")
-        await asyncio.sleep(0.01)
+        events.append(req.socket.transport.output == bytearray(CONTINUE))
         body = await req.read()
         res.send(body)
 
     h = make(app)
-    c = h.connect().send(b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
-    assert events == ["handler"] and c.out == b""  # not before the handler asks for the body
-    h.wait(0.03)
+    c = h.connect().send(EXPECT_HEAD)
+    assert events == [True]  # already written when the handler started
     assert c.out == CONTINUE
-    c.send(b"hello")
+    c.send(b"hel", b"lo")
     assert c.out.startswith(CONTINUE)
+    assert c.out.count(b"100 Continue") == 1
     assert [(r.status, r.body) for r in c.responses()] == [(200, b"hello")]
-    assert b"Connection: keep-alive" in c.out and not c.closed
+    assert c.responses()[0].header("Connection") == ["keep-alive"] and not c.closed
 
 
-def test_expect_continue_not_written_when_body_not_read(make: Any) -> None:
+def test_expect_continue_body_not_read_keeps_connection(make: Any) -> None:
     app = bare_app()
-    app.post("/up", lambda req, res: res.status(401).send("no"))
-    c = one(make, app, b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+    calls: list[str] = []
+    app.post("/up", lambda req, res: (calls.append("up"), res.status(401).send("no")))
+    app.get("/next", lambda req, res: (calls.append("next"), res.send("next")))
+    c = one(make, app, EXPECT_HEAD)
+    assert nodate(c.out) == (CONTINUE + b"HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html; charset=utf-8\r\n"
+                             b"Content-Length: 2\r\nDate: *\r\n" + KA + b"\r\nno")
+    assert not c.closed
+    c.send(b"hello" + get("/next"))  # the client sends the body anyway: it is dropped
+    assert [(r.status, r.body) for r in c.responses()] == [(401, b"no"), (200, b"next")]
+    assert calls == ["up", "next"] and not c.closed
+
+
+def test_expect_continue_waits_for_its_turn(make: Any) -> None:
+    app = bare_app()
+
+    gate = asyncio.Event()
+
+    @app.get("/slow")
+    async def slow(req: Any, res: Any) -> None:
+        await gate.wait()
+        res.send("slow")
+
+    @app.post("/up")
+    async def up(req: Any, res: Any) -> None:
+        res.send(await req.read())
+
+    h = make(app)
+    c = h.connect().send(get("/slow") + EXPECT_HEAD)
+    assert c.out == b""  # no 100 Continue for a request that is not being answered yet
+    h.call(gate.set)
+    assert c.out.endswith(b"slow" + CONTINUE)
+    c.send(b"hello")
+    assert [r.body for r in c.responses()] == [b"slow", b"hello"]
+
+
+def test_expect_continue_not_for_http10(make: Any) -> None:
+    app = bare_app()
+
+    @app.post("/up")
+    async def up(req: Any, res: Any) -> None:
+        res.send(await req.read())
+
+    c = one(make, app, b"POST /up HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello")
     assert b"100 Continue" not in c.out
-    assert [(r.status, r.body) for r in c.responses()] == [(401, b"no")]
-    assert c.closed  # the client may still send the body we never asked for
-
-
-@pytest.mark.xfail(reason="BUG: a response to an unread Expect: 100-continue request says "
-                          "'Connection: keep-alive' but the connection is then closed "
-                          "(protocol._head decides keep-alive before _response_done drops it)",
-                   strict=True)
-def test_expect_continue_not_read_response_says_close(make: Any) -> None:
-    app = bare_app()
-    app.post("/up", lambda req, res: res.status(401).send("no"))
-    c = one(make, app, b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
-    assert c.closed
-    assert c.responses()[0].header("Connection") == ["close"]
+    assert [(r.status, r.body) for r in c.responses()] == [(200, b"hello")]
 
 
 def test_expect_continue_body_already_sent(make: Any) -> None:
@@ -667,6 +714,7 @@ def test_disconnect_while_handler_awaits_body(make: Any, caplog: Any, capsys: An
     c = h.connect().send(b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
     assert seen == []
     c.lose()
+    h.until(lambda: len(seen) == 2)
     h.wait(0.01)
     assert seen == ["close", ClientDisconnect]
     assert c.out == b""
@@ -698,7 +746,7 @@ def test_disconnect_while_streaming_response(make: Any) -> None:
     assert c.out.startswith(b"HTTP/1.1 200 OK\r\n")
     c.lose()
     written = len(c.out)
-    h.wait(0.02)
+    h.until(lambda: "ended" in events)
     assert events == ["close", "ended"]  # close, never finish
     assert len(c.out) == written and not c.out.endswith(b"0\r\n\r\n")
     assert h.loop_errors == []
@@ -871,9 +919,6 @@ def test_header_injection_reaches_error_handler(make: Any, kind: str) -> None:
     assert not c.closed
 
 
-@pytest.mark.xfail(reason="BUG: a statusMessage with CR/LF raises in protocol._head after "
-                          "res.end() already set res.finished, so the error handler's end() is a no-op "
-                          "and the request hangs with nothing written", strict=True)
 def test_status_message_injection_reaches_error_handler(make: Any) -> None:
     app = bare_app()
 
@@ -914,7 +959,7 @@ HOSTILE = [
     ("binary-line", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "Bad Request"),
     ("bad-version", b"GET /bad HTTP/9.9\r\nHost: x\r\n\r\n", 400, "Bad Request"),
     ("space-in-name", b"GET /bad HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", 400, "Bad Request"),
-    ("bare-lf-in-value", b"GET /bad HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", 400, "Bad Request"),
+    ("bare-cr-in-value", b"GET /bad HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", 400, "Bad Request"),
     ("too-many-headers", b"GET /bad HTTP/1.1\r\nHost: x\r\n" + _hdrs(100) + b"\r\n", 431,
      "Request Header Fields Too Large"),
     ("head-too-large", b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 17000 + b"\r\n\r\n", 431,
@@ -928,11 +973,12 @@ HOSTILE = [
 def _recording_app() -> tuple[Any, list[str]]:
     app = bare_app()
     calls: list[str] = []
+    app.locals.gate = gate = asyncio.Event()
 
     @app.get("/slow")
     async def slow(req: Any, res: Any) -> None:
         calls.append("slow")
-        await asyncio.sleep(0.02)
+        await gate.wait()  # until the test lets it finish
         res.send("slow")
 
     @app.all("/:name")
@@ -968,7 +1014,8 @@ def test_hostile_after_slow_async_request(make: Any, name: str, raw: bytes, stat
     h = make(app)
     c = h.connect().send(get("/slow") + raw + get("/after"))
     assert c.out == b"" and not c.closed  # the error waits for its turn
-    h.wait(0.05)
+    h.call(app.locals.gate.set)
+    h.until(lambda: c.closed)
     assert [(r.status, r.body) for r in c.responses()] == [(200, b"slow")]
     assert c.out.endswith(b"slow" + error_bytes(status, reason))
     assert c.closed and calls == ["slow"]
@@ -1038,42 +1085,48 @@ BIG_FINISHED = b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\
 
 @pytest.mark.parametrize("size", [1, 7, 100, 1000])
 @pytest.mark.parametrize("raw", [BIG_UNFINISHED, BIG_FINISHED], ids=["unfinished", "finished"])
-def test_head_too_large_in_small_pieces_not_buffered(make: Any, size: int, raw: bytes) -> None:
+def test_head_too_large_in_small_pieces(make: Any, size: int, raw: bytes) -> None:
     app, calls = _recording_app()
-    h = make(app)
-    c = h.connect()
+    c = make(app).connect()
     counter = _CountingParser(c.proto.parser)
     c.proto.parser = counter
     c.send(*[raw[i:i + size] for i in range(0, len(raw), size)])
-    assert calls == []
-    # Counted before the parser buffers more (the first read is not counted: see the xfail below).
-    assert counter.fed <= 16 * 1024 + size
-    assert not c.transport.reading
-
-
-@pytest.mark.xfail(reason="BUG: when max_head_size is exceeded by the raw count in data_received "
-                          "(a head arriving in pieces), _fail(431) queues the error but data_received "
-                          "returns before _run_queue()/_flush(): nothing is written, the connection "
-                          "stays open with reading paused, and no timer will ever close it", strict=True)
-@pytest.mark.parametrize("size", [1, 7, 100, 1000])
-@pytest.mark.parametrize("raw", [BIG_UNFINISHED, BIG_FINISHED], ids=["unfinished", "finished"])
-def test_head_too_large_in_small_pieces_431(make: Any, size: int, raw: bytes) -> None:
-    app, calls = _recording_app()
-    c = make(app, head_timeout=0.05).connect()
-    c.send(*[raw[i:i + size] for i in range(0, len(raw), size)], wait=0.1)
     assert c.out == error_bytes(431, "Request Header Fields Too Large")
     assert c.closed and calls == []
+    assert counter.fed <= 16 * 1024  # counted before the parser buffers more
 
 
-@pytest.mark.xfail(reason="BUG: the first read of a head is not counted against max_head_size "
-                          "(data_received only counts raw bytes once _in_head is already set), so an "
-                          "unfinished header line of any size in one read is buffered by httptools and "
-                          "the limit only starts counting from the next read", strict=True)
-def test_head_too_large_in_first_read_then_trickle(make: Any) -> None:
+@pytest.mark.parametrize("extra", [0, 1000, 8000])
+def test_head_too_large_in_first_read(make: Any, extra: int) -> None:
+    """An unfinished head bigger than the limit in one read is refused at once (httptools would
+    otherwise hold it all), also after complete requests in the same read."""
     app, calls = _recording_app()
     c = make(app).connect()
-    c.send(b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000, b"a")
-    assert c.out == error_bytes(431, "Request Header Fields Too Large")
+    before = get("/ok") * (extra // 30)
+    c.send(before + b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 17000)
+    assert c.out.endswith(error_bytes(431, "Request Header Fields Too Large"))
+    assert [r.body for r in c.responses()] == [b"ok"] * (extra // 30)
+    assert c.closed and calls == ["ok"] * (extra // 30)
+
+
+def test_head_under_limit_in_first_read_then_rest(make: Any) -> None:
+    app, calls = _recording_app()
+    c = make(app).connect()
+    c.send(b"GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 15000, b"a" * 100 + b"\r\n\r\n")
+    assert [r.status for r in c.responses()] == [200] and calls == ["ok"]
+
+
+@pytest.mark.xfail(reason="BUG: _size_partial_head bounds an unfinished head by len(data) - _consumed, "
+                          "and _consumed over-counts completed requests whose headers have no space after "
+                          "the colon (each 'A:v' line is counted as len+4), so pipelined requests before "
+                          "an oversized unfinished head in the same read shrink its bound below the limit",
+                   strict=True)
+def test_head_too_large_in_first_read_after_compact_headers(make: Any) -> None:
+    app, calls = _recording_app()
+    c = make(app).connect()
+    compact = b"GET /ok HTTP/1.1\r\nHost:x\r\n" + b"A:\r\n" * 98 + b"\r\n"
+    c.send(compact * 10 + b"GET /bad HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 17000)
+    assert c.out.endswith(error_bytes(431, "Request Header Fields Too Large"))
     assert c.closed
 
 
@@ -1112,70 +1165,74 @@ def test_idle_keep_alive_connection_closed(make: Any) -> None:
     app = bare_app()
     app.get("/", lambda req, res: res.send("x"))
     h = make(app, **TIMEOUTS)
+    t0 = h.loop.time()
     c = h.connect().send(get("/"))
     assert not c.closed
-    assert c.responses()[0].header("Keep-Alive") == ["timeout=0"]  # int() of the configured seconds
-    h.wait(0.02)
-    assert not c.closed
-    h.wait(0.1)
-    assert c.closed
+    assert c.responses()[0].header("Keep-Alive") == ["timeout=0"]  # whole seconds, as Node floors
+    closed_at = h.until(lambda: c.closed, timeout=1.0)
+    assert closed_at - t0 >= 0.05
     assert len(c.responses()) == 1 and c.out.endswith(b"\r\n\r\nx")  # nothing more was written
 
 
 def test_new_connection_sending_nothing_closed(make: Any) -> None:
     h = make(bare_app(), **TIMEOUTS)
+    t0 = h.loop.time()
     c = h.connect()
-    h.wait(0.02)
     assert not c.closed
-    h.wait(0.1)
-    assert c.closed and c.out == b""
+    closed_at = h.until(lambda: c.closed, timeout=1.0)
+    assert closed_at - t0 >= 0.05
+    assert c.out == b""
 
 
 def test_slow_handler_not_cut_by_keep_alive_timer(make: Any) -> None:
     app = bare_app()
+    seen: list[bool] = []
 
     @app.get("/")
     async def slow(req: Any, res: Any) -> None:
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.15)  # three keep-alive timeouts
+        seen.append(req.socket.transport.closed)
         res.send("late")
 
     h = make(app, **TIMEOUTS)
+    t0 = h.loop.time()
     c = h.connect().send(get("/"))
-    h.wait(0.12)
+    closed_at = h.until(lambda: c.closed, timeout=1.0)  # the idle timer starts again after it
+    assert seen == [False]
     assert [r.body for r in c.responses()] == [b"late"]
-    assert not c.closed  # the idle timer starts again only now
-    h.wait(0.1)
-    assert c.closed
+    assert closed_at - t0 >= 0.2
 
 
 def test_incomplete_head_408(make: Any) -> None:
     app, calls = _recording_app()
     h = make(app, **TIMEOUTS)
+    t0 = h.loop.time()
     c = h.connect().send(b"GET /x HTTP/1.1\r\nHost: x\r\n")
-    h.wait(0.07)  # past the keep-alive timeout, before the head timeout
     assert not c.closed and c.out == b""
-    h.wait(0.1)
+    closed_at = h.until(lambda: c.closed, timeout=1.0)
+    assert closed_at - t0 >= 0.1  # the head timeout, not the (shorter) keep-alive one
     assert c.out == error_bytes(408, "Request Timeout")
-    assert c.closed and calls == []
+    assert calls == []
 
 
 def test_head_trickled_byte_by_byte_still_times_out(make: Any) -> None:
     app, calls = _recording_app()
     h = make(app, **TIMEOUTS)
     c = h.connect()
-    raw = b"GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100
+    raw = b"GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 120  # ~1.5 s of trickling
 
     async def trickle() -> float | None:
-        start = time.monotonic()
+        start = h.loop.time()
         for i in range(len(raw)):
             if c.transport.closed:
-                return time.monotonic() - start
+                return h.loop.time() - start
             c.proto.data_received(raw[i:i + 1])
             await asyncio.sleep(0.01)
         return None
 
     elapsed = h.loop.run_until_complete(trickle())
-    assert elapsed is not None and elapsed < 0.25  # the timer ran from the first byte
+    # The timer ran from the first byte: each new byte did not push it back.
+    assert elapsed is not None and 0.1 <= elapsed < 1.0
     assert c.out == error_bytes(408, "Request Timeout")
     assert calls == []
 
@@ -1184,7 +1241,7 @@ def test_second_request_head_timeout_on_keep_alive(make: Any) -> None:
     app, calls = _recording_app()
     h = make(app, **TIMEOUTS)
     c = h.connect().send(get("/one"), b"GET /two HT")
-    h.wait(0.2)
+    h.until(lambda: c.closed, timeout=1.0)
     assert [r.body for r in c.responses()] == [b"one"]
     assert c.out.endswith(b"one" + error_bytes(408, "Request Timeout"))
-    assert c.closed and calls == ["one"]
+    assert calls == ["one"]

@@ -262,7 +262,7 @@ def test_compile_query_parser() -> None:
 
 @pytest.mark.parametrize(
     ("setting", "shown"),
-    [("Extended", "Extended"), ("", ""), (1, "1"), (0, "0"), (None, "undefined"), ("qs", "qs")],
+    [("Extended", "Extended"), ("", ""), (1, "1"), (0, "0"), (None, "null"), ("qs", "qs")],
 )
 def test_compile_query_parser_errors(setting: object, shown: str) -> None:
     # express: new TypeError('unknown value for query parser function: ' + val)

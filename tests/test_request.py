@@ -835,6 +835,29 @@ def test_stream_after_read_raises():
     assert seen == ["raised"]
 
 
+def test_client_going_away_while_reading_raises_client_disconnect():
+    import asyncio
+
+    from fastexpress import ClientDisconnect
+
+    app = express()
+    seen = []
+
+    @app.post("/")
+    async def h(req, res):
+        try:
+            await req.read()
+        except ClientDisconnect as exc:
+            seen.append((exc.status, exc.type))
+            raise
+
+    client = TestClient(app)
+    responses, _ = client.exchange(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc", settle=0.05)
+    client.loop.run_until_complete(asyncio.sleep(0.05))
+    assert responses == []
+    assert seen == [(400, "request.aborted")]
+
+
 def test_body_is_none_without_parser():
     got = probe(lambda req: [req.body is None, req.body], method="POST", content=b'{"a":1}',
                 headers={"Content-Type": "application/json"})
@@ -871,3 +894,9 @@ def test_req_app_and_res():
 
     TestClient(app).get("/")
     assert seen == [(True, True)]
+
+
+def test_accepts_equal_quality_follows_header_order():
+    got = probe(lambda req: [req.accepts("text/html", "application/json"), req.accepts("html", "json")],
+                headers={"Accept": "application/json, text/html"})
+    assert got == ["application/json", "json"]

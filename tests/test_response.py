@@ -530,11 +530,11 @@ def test_head_json():
 
 # -- json ---------------------------------------------------------------------------------------
 
-def json_app(settings=None, value=None, **kw):
+def json_app(settings=None, value=None):
     app = express()
     for k, v in (settings or {}).items():
         app.set(k, v)
-    app.get("/", lambda req, res: res.json(value, **kw))
+    app.get("/", lambda req, res: res.json(value))
     return app
 
 
@@ -733,6 +733,19 @@ def test_jsonp_callback_overrides_preset_type_in_place():
 def test_jsonp_callback_sanitised(query, name):
     r = TestClient(jsonp_app()).get("/?" + query)
     assert r.text == f"/**/ typeof {name} === 'function' && {name}({{\"a\":1}});"
+
+
+def test_jsonp_callback_empty_after_sanitising():
+    r = TestClient(jsonp_app()).get("/?callback=%3C%3E")
+    assert r.text == "/**/ typeof  === 'function' && ({\"a\":1});"
+    assert r.headers["Content-Type"] == "text/javascript; charset=utf-8"
+
+
+def test_jsonp_callback_object_is_ignored():
+    r = TestClient(jsonp_app(settings={"query parser": "extended"})).get("/?callback[a]=b")
+    assert r.text == '{"a":1}'
+    assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_jsonp_callback_name_setting():
@@ -1164,6 +1177,25 @@ def test_format_handler_with_req_res_next():
     assert r.json() == {"ok": 1} and seen == [True]
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_format_async_handler():
+    import asyncio
+
+    app = express()
+
+    def h(req, res):
+        async def as_json():
+            await asyncio.sleep(0)
+            res.send({"async": True})
+
+        res.format({"json": as_json})
+
+    app.get("/", h)
+    with TestClient(app, timeout=1) as client:
+        r = client.get("/", headers={"Accept": "application/json"})
+    assert r.json() == {"async": True}
+
+
 def test_format_not_acceptable_page_keeps_vary():
     app = express()
     app.set("env", "production")
@@ -1290,6 +1322,18 @@ def test_end_twice_is_a_no_op():
 
     r = fetch(h)
     assert r.content == b"a"
+
+
+def test_end_after_send_is_a_no_op():
+    seen = []
+
+    def h(req, res):
+        res.send("x")
+        res.end()
+        seen.append("no error")
+
+    r = fetch(h)
+    assert r.text == "x" and seen == ["no error"]
 
 
 def test_write_after_end_raises():

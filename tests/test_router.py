@@ -353,6 +353,15 @@ def test_sub_app_inherits_trust_proxy():
     assert get(app, "/sub/ip", headers={"X-Forwarded-For": "9.9.9.9"}).json() == "9.9.9.9"
 
 
+def test_sub_app_follows_parent_trust_proxy_set_after_mounting():
+    app = express()
+    sub = express()
+    sub.get("/ip", lambda req, res: res.json(req.ip))
+    app.use("/sub", sub)
+    app.set("trust proxy", True)
+    assert get(app, "/sub/ip", headers={"X-Forwarded-For": "9.9.9.9"}).json() == "9.9.9.9"
+
+
 def test_sub_app_own_trust_proxy_wins():
     app = express()
     app.set("trust proxy", True)
@@ -1005,3 +1014,131 @@ def test_route_handler_arity_decides_kind():
     app.get("/", four, two)
     assert get(app, "/").text == "ok"
     assert seen == ["two"]
+
+
+# -- more matching and mounting cases ---------------------------------------------------------------
+
+def test_absolute_form_request_target_routes_on_path():
+    app = express()
+    app.get("/abs/path", lambda req, res: res.json([req.url, req.path, req.original_url]))
+    r = get(app, "http://example.com/abs/path?q=1")
+    assert r.json() == ["http://example.com/abs/path?q=1", "/abs/path", "http://example.com/abs/path?q=1"]
+
+
+def test_absolute_form_url_inside_use_keeps_protohost():
+    app = express()
+    app.use("/api", lambda req, res: res.json([req.url, req.path, req.base_url, req.original_url]))
+    r = get(app, "http://example.com/api/x?y")
+    assert r.json() == ["http://example.com/x?y", "/x", "/api", "http://example.com/api/x?y"]
+
+
+def test_splat_decodes_each_segment():
+    assert get(route_app("/files/*path"), "/files/a%2Fb/c").json() == {"path": ["a/b", "c"]}
+
+
+def test_use_with_list_of_paths():
+    app = express()
+    app.use(["/la", "/lb"], lambda req, res: res.json([req.base_url, req.url]))
+    assert get(app, "/lb/z").json() == ["/lb", "/z"]
+    assert get(app, "/la").json() == ["/la", "/"]
+
+
+def test_use_with_regex_path():
+    app = express()
+    app.use(re.compile(r"^/re(\d)"), lambda req, res: res.json([req.base_url, req.url, req.params]))
+    assert get(app, "/re5/x").json() == ["/re5", "/x", {"0": "5"}]
+
+
+def test_use_path_with_trailing_slash():
+    app = express()
+    app.use("/ts/", lambda req, res: res.json([req.base_url, req.url]))
+    assert get(app, "/ts/x").json() == ["/ts", "/x"]
+    assert get(app, "/ts").json() == ["/ts", "/"]
+
+
+def test_param_runs_for_use_layers():
+    app = express()
+    calls = []
+    app.param("uid", lambda req, res, next, value, name: (calls.append(value), next()))
+    app.use("/pu/:uid", lambda req, res: res.json(calls))
+    assert get(app, "/pu/9/x").json() == ["9"]
+
+
+def test_nested_sub_app_paths():
+    app = express()
+    sub = express()
+    subsub = express()
+    subsub.get("/", lambda req, res: res.json([subsub.path(), sub.path(), subsub.mountpath]))
+    sub.use("/deeper", subsub)
+    app.use("/sub", sub)
+    assert get(app, "/sub/deeper").json() == ["/sub/deeper", "/sub", "/deeper"]
+
+
+def test_sub_app_mounted_at_root():
+    app = express()
+    sub = express()
+    sub.get("/x", lambda req, res: res.json([sub.mountpath, req.base_url, req.url]))
+    app.use(sub)
+    assert get(app, "/x").json() == ["/", "", "/x"]
+
+
+def test_next_route_from_plain_middleware_is_plain_next():
+    app = express()
+    app.use(lambda req, res, next: next("route"))
+    app.get("/", lambda req, res: res.send("reached"))
+    assert get(app, "/").text == "reached"
+
+
+def test_router_use_returns_router_for_chaining_with_paths():
+    router = Router()
+    assert router.use("/x", lambda req, res, next: next()) is router
+
+
+def test_router_use_with_router_returns_router():
+    router = Router()
+    sub = Router()
+    assert router.use(sub) is router
+
+
+def many_next_app(count, where):
+    app = express()
+    if where == "router":
+        for _ in range(count):
+            app.use(lambda req, res, next: next())
+        app.get("/", lambda req, res: res.send("deep"))
+    else:
+        app.get("/", *([lambda req, res, next: next()] * count), lambda req, res: res.send("deep"))
+    return app
+
+
+@pytest.mark.parametrize("where", ["router", "route"])
+def test_moderate_sync_stack(where):
+    r = get(many_next_app(150, where), "/")
+    assert (r.status_code, r.text) == (200, "deep")
+
+
+@pytest.mark.parametrize("where", ["router", "route"])
+def test_large_sync_stack(where):
+    r = get(many_next_app(1000, where), "/")
+    assert (r.status_code, r.text) == (200, "deep")
+
+
+def test_automatic_options_from_sub_app():
+    app = express()
+    sub = express()
+    sub.get("/x", lambda req, res: res.end())
+    sub.put("/x", lambda req, res: res.end())
+    app.use("/sub", sub)
+    r = TestClient(app).options("/sub/x")
+    assert (r.headers["Allow"], r.text) == ("GET, HEAD, PUT", "GET, HEAD, PUT")
+
+
+def test_automatic_options_answered_by_innermost_router():
+    # Express quirk: the mounted router answers with only its own methods.
+    app = express()
+    app.get("/y", lambda req, res: res.end())
+    router = Router()
+    router.post("/y", lambda req, res: res.end())
+    app.use(router)
+    r = TestClient(app).options("/y")
+    assert (r.headers["Allow"], r.text) == ("POST", "POST")

@@ -12,17 +12,15 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Callable, Optional, cast
+from typing import Callable, Optional, cast
 
 import httptools
 
 from ._accel import build_head, chunk
 from .headers import Headers
+from .request import Request
+from .response import Response
 from .statuses import STATUS_CODES
-
-if TYPE_CHECKING:
-    from .request import Request
-    from .response import Response
 
 logger = logging.getLogger("fastexpress.error")
 
@@ -40,6 +38,10 @@ class ServerConfig:
     body_high_water: int = 64 * 1024  # unread request body buffered before we stop reading
     write_high_water: int = 64 * 1024  # transport buffer above which res.write() returns False
     graceful_timeout: float = 30.0  # how long close() waits for in-flight responses
+
+    def __post_init__(self) -> None:
+        # PERF: the connection headers of a keep-alive response, built once.
+        self.keep_alive_header = b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.keep_alive_timeout)
 
 
 # PERF: status lines are built once; an unknown code gets Node's "unknown" reason.
@@ -397,9 +399,6 @@ class HttpProtocol(asyncio.Protocol):
         raw.append((name, value))
 
     def on_headers_complete(self) -> None:
-        from .request import Request  # deferred: request imports this module's helpers
-        from .response import Response
-
         self._in_head = False
         if self._head_timer is not None:
             self._cancel_head_timer()
@@ -511,7 +510,7 @@ class HttpProtocol(asyncio.Protocol):
         req = res.req
         headers = res._headers
         status = res.status_code
-        has_body = req.method != "HEAD" and status != 204 and status != 304 and not 100 <= status < 200
+        has_body = req.method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
         res._has_body = has_body
         keep_alive = req.keep_alive and not (self.state is not None and self.state.closing)
         tail = b""
@@ -537,7 +536,7 @@ class HttpProtocol(asyncio.Protocol):
             res._chunked = has_body and "chunked" in str(te).lower()
         if conn is None:
             if keep_alive:
-                tail += b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.config.keep_alive_timeout)
+                tail += self.config.keep_alive_header
             else:
                 tail += b"Connection: close\r\n"
         req.keep_alive = keep_alive
@@ -568,7 +567,7 @@ class HttpProtocol(asyncio.Protocol):
     def write_ready(self) -> bool:
         """False when the transport buffer is over its high-water mark (res.write's result)."""
         assert self.flow is not None
-        return not self.flow.write_paused
+        return not self.flow.write_paused and not self.closed
 
     async def drain(self) -> None:
         if self.flow is not None and not self.closed:

@@ -50,11 +50,17 @@ class Request:
 
     __slots__ = (
         "_conn", "method", "url", "original_url", "base_url", "http_version", "headers",
-        "keep_alive", "params", "app", "res", "route", "next", "body", "cookies",
-        "signed_cookies", "secret", "_has_body", "_chunks", "_buffered", "_body_done",
+        "keep_alive", "params", "app", "res", "route", "next", "_has_body", "_chunks", "_buffered", "_body_done",
         "_body_error", "_waiter", "_read_started", "_discarding", "_expect_continue",
         "_continue_sent", "_query", "_query_url", "_conditional", "__dict__",
     )
+
+    # What middleware sets on some requests: class defaults (Express's undefined), stored in
+    # the instance only when set. PERF: nothing to initialise per request.
+    body: Any = None  # no parser ran
+    cookies: Any = None
+    signed_cookies: Any = None
+    secret: Any = None
 
     def __init__(self, conn: HttpProtocol, method: str, url: str, http_version: str,
                  headers: Headers, keep_alive: bool, has_body: bool) -> None:
@@ -71,12 +77,8 @@ class Request:
         self.res: Response | None = None
         self.route: Route | None = None
         self.next: Any = None
-        self.body: Any = None  # Express's undefined: no parser ran
-        self.cookies: Any = None
-        self.signed_cookies: Any = None
-        self.secret: Any = None
         self._has_body = has_body
-        self._chunks: deque[bytes] = deque()
+        self._chunks: deque[bytes] | None = None  # made when body bytes arrive
         self._buffered = 0
         self._body_done = not has_body
         self._body_error: BaseException | None = None
@@ -282,8 +284,8 @@ class Request:
             # PERF: the body is already here (the usual small request): no generator.
             self._read_started = True
             self._check_length(limit)
-            data = b"".join(self._chunks)
-            self._chunks.clear()
+            data = b"".join(self._chunks) if self._chunks else b""
+            self._chunks = None
             self._buffered = 0
             if limit is not None and len(data) > limit:
                 raise _too_large(limit)
@@ -299,6 +301,8 @@ class Request:
         self._read_started = True
         self._check_length(limit)
         received = 0
+        if self._chunks is None:
+            self._chunks = deque()
         chunks = self._chunks
         while True:
             if chunks:
@@ -334,7 +338,10 @@ class Request:
     def _on_body(self, data: bytes) -> None:
         if self._discarding:
             return
-        self._chunks.append(data)
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = deque()
+        chunks.append(data)
         self._buffered += len(data)
         self._wake()
         if self._buffered > self._conn.config.body_high_water:
@@ -359,7 +366,7 @@ class Request:
     def _discard(self) -> None:
         """Nobody will read the rest of the body: drop what is buffered and what comes."""
         self._discarding = True
-        self._chunks.clear()
+        self._chunks = None
         self._buffered = 0
         self._conn.update_reading()
 

@@ -7,6 +7,8 @@ decides type, length, ETag, 304 and HEAD. ``end``/``write`` hand bytes to the co
 from __future__ import annotations
 
 import json as _json
+from base64 import b64encode as _b64encode
+from hashlib import sha1 as _sha1
 import logging
 import math
 import os
@@ -16,6 +18,7 @@ import orjson
 
 from ._accel import validate_header
 from .errors import HeadersSentError, HTTPError, WriteAfterEndError
+from .httputil import _weak_etag
 from .httputil import CONTENT_TYPE_FALSE, content_disposition, encodeurl, escape_html, express_set_content_type, express_type, set_charset, vary_append
 from .mime import extname, lookup as mime_lookup
 from .negotiation import accepts_types
@@ -117,6 +120,13 @@ def _to_bytes(data: Any, encoding: str | None = None) -> bytes:
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
     raise TypeError(f'The "chunk" argument must be of type str or bytes. Received {type(data).__name__}')
+
+
+def weak_etag(body: bytes) -> str:
+    """PERF: Express's default weak ETag for bytes, without the general function's checks."""
+    if not body:
+        return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
+    return 'W/"%x-%s"' % (len(body), _b64encode(_sha1(body).digest())[:27].decode("ascii"))
 
 
 _HTML_TEXT = "text/html; charset=utf-8"
@@ -374,9 +384,12 @@ class Response:
             if "transfer-encoding" not in headers:
                 headers["content-length"] = ("Content-Length", str(len(chunk)))
             if etag_fn is not None and "etag" not in headers:
-                etag = etag_fn(chunk, None)
+                etag = weak_etag(chunk) if etag_fn is _weak_etag else etag_fn(chunk, None)
                 if etag:
-                    self.set("ETag", etag)
+                    if etag_fn is _weak_etag:
+                        headers["etag"] = ("ETag", etag)  # ours: valid by construction
+                    else:
+                        self.set("ETag", etag)
         req = self.req
         # PERF: freshness needs a conditional header; most requests have none.
         if req._conditional and req.fresh:
@@ -511,8 +524,10 @@ class Response:
 
     def _on_finish(self) -> None:
         # Node emits 'finish' once the response is handed over, then 'close'.
-        self._emit("finish")
-        self._on_close()
+        self._closed = True
+        if self._listeners is not None:
+            self._emit("finish")
+            self._emit("close")
 
     def _on_finish_closed(self) -> None:
         self._on_close()

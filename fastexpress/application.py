@@ -10,7 +10,7 @@ from .httputil import compile_etag
 from .proxy import compile_trust
 from .querystring import compile_query_parser
 from .response import Locals
-from .router import METHODS, Router, is_path, method_attr
+from .router import METHODS, Router, is_path, method_attr, use_arguments
 
 if TYPE_CHECKING:
     from .request import Request
@@ -142,16 +142,7 @@ class App:
         return self._router
 
     def use(self, *args: Any) -> Any:
-        path: Any = "/"
-        fns = list(args)
-        first = fns[0] if fns else None
-        while isinstance(first, (list, tuple)) and first:
-            first = first[0]
-        if fns and not callable(first):
-            path = fns.pop(0)
-        flat: list[Any] = []
-        for fn in fns:
-            flat.extend(fn if isinstance(fn, (list, tuple)) else [fn])
+        path, flat = use_arguments(args)
         if not flat:
             if args:
                 return Router._decorator(lambda fn: self.use(path, fn))

@@ -77,37 +77,24 @@ def js_string(value: Any) -> str:
     return str(value)
 
 
-# PERF: the few Content-Type values an app uses are transformed once, not per response.
-_ct_cache: dict[str, str] = {}
-_charset_cache: dict[str, str] = {}
-_type_cache: dict[str, str] = {}
+def _memo(fn: Callable[[str], str], size: int = 1024) -> Callable[[str], str]:
+    """PERF: the few Content-Type values an app uses are transformed once, not per response."""
+    cache: dict[str, str] = {}
+
+    def cached(value: str) -> str:
+        result = cache.get(value)
+        if result is None:
+            result = fn(value)
+            if len(cache) < size:
+                cache[value] = result
+        return result
+
+    return cached
 
 
-def _set_ct_value(value: str) -> str:
-    result = _ct_cache.get(value)
-    if result is None:
-        result = express_set_content_type(value)
-        if len(_ct_cache) < 1024:
-            _ct_cache[value] = result
-    return result
-
-
-def _utf8(value: str) -> str:
-    result = _charset_cache.get(value)
-    if result is None:
-        result = set_charset(value, "utf-8")
-        if len(_charset_cache) < 1024:
-            _charset_cache[value] = result
-    return result
-
-
-def _type_value(t: str) -> str:
-    result = _type_cache.get(t)
-    if result is None:
-        result = express_type(t)
-        if len(_type_cache) < 1024:
-            _type_cache[t] = result
-    return result
+_set_ct_value = _memo(express_set_content_type)
+_utf8 = _memo(lambda value: set_charset(value, "utf-8"))
+_type_value = _memo(express_type)
 
 
 def _to_bytes(data: Any, encoding: str | None = None) -> bytes:

@@ -183,6 +183,17 @@ def _flatten(items: Iterable[Any]) -> list[Any]:
     return out
 
 
+def use_arguments(args: tuple[Any, ...]) -> tuple[Any, list[Any]]:
+    """``use([path], ...handlers)``: the path (default ``/``) and the flattened handlers. The
+    first argument is a path unless it (or the first item of nested lists) is callable."""
+    first = args[0] if args else None
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    if args and not callable(first):
+        return args[0], _flatten(args[1:])
+    return "/", _flatten(args)
+
+
 def _check_handlers(handlers: list[Any]) -> None:
     if not handlers:
         raise TypeError("argument handler is required")
@@ -339,14 +350,7 @@ class Router:
     # -- building the stack -----------------------------------------------------------------
 
     def use(self, *args: Any) -> Any:
-        path: Any = "/"
-        handlers = list(args)
-        first = handlers[0] if handlers else None
-        while isinstance(first, (list, tuple)) and first:
-            first = first[0]
-        if handlers and not callable(first):
-            path = handlers.pop(0)
-        flat = _flatten(handlers)
+        path, flat = use_arguments(args)
         if not flat:
             if path != "/" or args:
                 # `@router.use("/prefix")`: a decorator that mounts the function below it.

@@ -257,7 +257,8 @@ def node_available() -> str | None:
     return None
 
 
-def start_server(name: str, argv: list[str], env_extra: dict[str, str], logdir: Path) -> Server:
+def start_server(name: str, argv: list[str], env_extra: dict[str, str], logdir: Path,
+                 cwd: Path = HERE) -> Server:
     port = free_port()
     env = dict(os.environ)
     env.update(env_extra)
@@ -265,7 +266,7 @@ def start_server(name: str, argv: list[str], env_extra: dict[str, str], logdir: 
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     log_path = logdir / f"{name}.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(argv + [str(port)], cwd=HERE, env=env, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(argv + [str(port)], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
     log.close()
     server = Server(name, port, proc, log_path)
@@ -277,24 +278,27 @@ def start_server(name: str, argv: list[str], env_extra: dict[str, str], logdir: 
     return server
 
 
-def start_node(logdir: Path) -> Server:
-    return start_server("express", ["node", "app.js"], {"NODE_ENV": "production"}, logdir)
+def start_node(logdir: Path, suite: Path = HERE) -> Server:
+    # A suite folder below tests/compat finds tests/compat/node_modules as Node walks up.
+    return start_server("express", ["node", "app.js"], {"NODE_ENV": "production"}, logdir, suite)
 
 
-def start_python(logdir: Path) -> Server:
+def start_python(logdir: Path, suite: Path = HERE) -> Server:
     return start_server("fastexpress", [sys.executable, "app.py"],
-                        {"FASTEXPRESS_ENV": "production", "PYTHONUNBUFFERED": "1"}, logdir)
+                        {"FASTEXPRESS_ENV": "production", "PYTHONUNBUFFERED": "1"}, logdir, suite)
 
 
 @contextlib.contextmanager
-def servers(which: Sequence[str] = ("express", "fastexpress")) -> Iterator[dict[str, Server]]:
+def servers(which: Sequence[str] = ("express", "fastexpress"), suite: Path = HERE) -> Iterator[dict[str, Server]]:
+    """Start the app pair of ``suite``: tests/compat itself (app.js + app.py), or a folder
+    below it with its own app.js, app.py and cases.py (one per area, e.g. tests/compat/cookies)."""
     with tempfile.TemporaryDirectory(prefix="fastexpress-compat-") as tmp:
         started: dict[str, Server] = {}
         try:
             if "express" in which:
-                started["express"] = start_node(Path(tmp))
+                started["express"] = start_node(Path(tmp), suite)
             if "fastexpress" in which:
-                started["fastexpress"] = start_python(Path(tmp))
+                started["fastexpress"] = start_python(Path(tmp), suite)
             yield started
         finally:
             for server in started.values():

@@ -13,6 +13,37 @@ from .router import Route, Router
 __version__ = "0.1.0"
 
 
+# Middleware and helpers that live in their own modules, loaded on first use:
+# name -> (module, attribute).
+_LAZY = {
+    "static": ("static", "static"),
+    "json": ("bodyparser", "json"),
+    "urlencoded": ("bodyparser", "urlencoded"),
+    "text": ("bodyparser", "text"),
+    "raw": ("bodyparser", "raw"),
+    "multipart": ("multipart", "multipart"),
+    "cookie_parser": ("cookies", "cookie_parser"),
+    "cookieParser": ("cookies", "cookie_parser"),
+    "compression": ("compression", "compression"),
+    "cors": ("cors", "cors"),
+    "logger": ("logger", "logger"),
+}
+
+
+def _lazy(name: str) -> Any:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'fastexpress' has no attribute {name!r}") from None
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), attr)
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: `from fastexpress import static`
+    return _lazy(name)
+
+
 class _Express:
     """``express()`` makes an app; its attributes are Express's built-in middleware."""
 
@@ -20,6 +51,9 @@ class _Express:
 
     def __call__(self) -> App:
         return App()
+
+    def __getattr__(self, name: str) -> Any:
+        return _lazy(name)
 
     def __repr__(self) -> str:
         return "<fastexpress.express>"

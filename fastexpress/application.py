@@ -185,6 +185,19 @@ class App:
     def path(self) -> str:
         return self.parent.path() + str(self.mountpath) if self.parent is not None else ""
 
+    # -- templates (fastexpress/view.py holds the logic) ------------------------------------
+
+    def engine(self, ext: str, fn: Callable[..., Any]) -> App:
+        from .view import register_engine
+
+        register_engine(self, ext, fn)
+        return self
+
+    def render(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        from .view import render_app
+
+        return render_app(self, name, *args, **kwargs)
+
     # -- events -----------------------------------------------------------------------------
 
     def on(self, event: str, fn: Callable[..., Any]) -> App:

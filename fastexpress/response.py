@@ -491,6 +491,37 @@ class Response:
             raise
         return self
 
+    # -- files, templates, cookies (their modules hold the logic) ---------------------------
+
+    def send_file(self, path: str, *args: Any, **options: Any) -> Any:
+        """Express's ``res.sendFile``; returns an awaitable that is already running."""
+        from .send import send_file
+
+        return send_file(self, path, *args, **options)
+
+    def download(self, path: str, *args: Any, **options: Any) -> Any:
+        from .send import download
+
+        return download(self, path, *args, **options)
+
+    def render(self, view: str, *args: Any, **kwargs: Any) -> Any:
+        from .view import render_response
+
+        return render_response(self, view, *args, **kwargs)
+
+    def cookie(self, name: str, value: Any, **options: Any) -> Response:
+        from .cookies import cookie
+
+        return cookie(self, name, value, **options)
+
+    def clear_cookie(self, name: str, **options: Any) -> Response:
+        from .cookies import clear_cookie
+
+        return clear_cookie(self, name, **options)
+
+    sendFile = send_file  # noqa: N815
+    clearCookie = clear_cookie  # noqa: N815
+
     # -- events -----------------------------------------------------------------------------
 
     def on(self, event: str, listener: Callable[[], Any]) -> Response:

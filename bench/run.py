@@ -1,0 +1,1037 @@
+#!/usr/bin/env python3
+"""fastexpress benchmark: compare Python and Node web frameworks on this machine.
+
+    python bench/run.py                      # everything, ~5 s per server and scenario
+    python bench/run.py --memory             # ... plus RSS per idle keep-alive connection
+    python bench/run.py --smoke --servers fastexpress,floor --scenarios plaintext   # CI, seconds
+
+Installs what it needs (wrk via apt-get, Express 5 and Fastify 5 via npm into bench/node/, the
+Python peers into a clean virtual environment bench/.venv with fastexpress installed editable
+from this repository), runs each server as one process pinned to CPU 0 while wrk runs pinned to
+CPU 1, and writes a Markdown table, a JSON file with every raw figure and a PNG chart to
+bench/results/. See bench/README.md for what each figure means.
+
+This script itself needs only the standard library; it may be run by any Python 3.11.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import http.client
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENV = BENCH / ".venv"
+VPY = VENV / "bin" / "python"
+NODE_DIR = BENCH / "node"
+SERVERS_DIR = BENCH / "servers"
+INSTALL_STATE = VENV / "bench-install.json"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+SERVER_CPU = "0"  # taskset CPU list for the server
+CLIENT_CPU = "1"  # ... and for wrk / the memory client
+
+
+# --------------------------------------------------------------------------------------------
+# Scenarios. Adding one is a few lines: a Scenario here, and the route in the servers that
+# implement it (bench/servers/*). A server that answers the probe with 404 is shown as "—".
+# --------------------------------------------------------------------------------------------
+
+def _equals(expected: bytes) -> Callable[[int, bytes], Optional[str]]:
+    def check(status: int, body: bytes) -> Optional[str]:
+        return None if body == expected else f"unexpected body {body[:60]!r}"
+    return check
+
+
+def _json_equals(expected: Any) -> Callable[[int, bytes], Optional[str]]:
+    def check(status: int, body: bytes) -> Optional[str]:
+        try:
+            got = json.loads(body)
+        except ValueError:
+            return f"not JSON: {body[:60]!r}"
+        return None if got == expected else f"unexpected JSON {got!r}"
+    return check
+
+
+def _length(n: int) -> Callable[[int, bytes], Optional[str]]:
+    def check(status: int, body: bytes) -> Optional[str]:
+        return None if len(body) == n else f"body is {len(body)} bytes, expected {n}"
+    return check
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    description: str
+    method: str = "GET"
+    body: Optional[bytes] = None  # request body (POST scenarios)
+    headers: dict = field(default_factory=dict)  # extra request headers
+    pipeline: int = 1  # requests per write (wrk Lua script)
+    check: Optional[Callable[[int, bytes], Optional[str]]] = None  # validates one probe response
+
+    def lua(self) -> Optional[str]:
+        """A wrk script when the plain `wrk URL` request is not enough, else None. Without
+        pipelining the script only sets wrk.method/body/headers, so wrk keeps its fast path."""
+        lines = []
+        if self.method != "GET":
+            lines.append(f'wrk.method = "{self.method}"')
+        if self.body is not None:
+            lines.append("wrk.body = " + _lua_string(self.body))
+        for k, v in self.headers.items():
+            lines.append(f'wrk.headers[{_lua_string(k.encode())}] = {_lua_string(v.encode())}')
+        if self.pipeline > 1:
+            lines += [
+                f"local depth = {self.pipeline}",
+                "local req",
+                "init = function(args)",
+                "  local r = {}",
+                "  for i = 1, depth do r[i] = wrk.format() end",
+                "  req = table.concat(r)",
+                "end",
+                "request = function() return req end",
+            ]
+        return "\n".join(lines) + "\n" if lines else None
+
+
+def _lua_string(b: bytes) -> str:
+    return '"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else f"\\{c:03d}" for c in b) + '"'
+
+
+HELLO = b"Hello, World!"
+SCENARIOS: list[Scenario] = [
+    Scenario("plaintext", "/plaintext", 'GET /plaintext -> "Hello, World!" as text/plain', check=_equals(HELLO)),
+    Scenario("json", "/json", 'GET /json -> {"message": "Hello, World!"}',
+             check=_json_equals({"message": "Hello, World!"})),
+    Scenario("params", "/users/12345", 'GET /users/:id -> {"id": id}', check=_json_equals({"id": "12345"})),
+    Scenario("pipeline", "/plaintext", "plaintext, 16 requests pipelined per write", pipeline=16,
+             check=_equals(HELLO)),
+    Scenario("middleware", "/mw", "five no-op middlewares, then plaintext (GET /mw)", check=_equals(HELLO)),
+    Scenario("body64k", "/64k", "GET /64k -> 64 KiB text body", check=_length(65536)),
+    # Later issues: e.g.
+    # Scenario("post1k", "/echo-json", "POST 1 KiB JSON, parsed and echoed", method="POST",
+    #          body=PAYLOAD_1K, headers={"Content-Type": "application/json"}, check=...),
+]
+SCENARIO_BY_NAME = {s.name: s for s in SCENARIOS}
+
+
+# --------------------------------------------------------------------------------------------
+# Servers: one file each in bench/servers/, the port as argv[1]. `requires` names the installs
+# a server needs (Python packages in the bench venv, "node" for the npm peers).
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class ServerSpec:
+    name: str
+    label: str
+    argv: list  # "{py}" / "{node}" are replaced at run time
+    requires: list
+    env: dict = field(default_factory=dict)
+    note: str = ""
+
+
+SERVERS: list[ServerSpec] = [
+    ServerSpec("floor", "raw floor (uvloop+httptools)", ["{py}", "servers/floor_app.py"], ["fastexpress"],
+               note="constant prebuilt responses, no framework: the ceiling of the stack"),
+    ServerSpec("fastexpress", "fastexpress (compiled)", ["{py}", "servers/fastexpress_app.py"], ["fastexpress"]),
+    ServerSpec("fastexpress-py", "fastexpress (pure-Python twin)", ["{py}", "servers/fastexpress_app.py"],
+               ["fastexpress"], env={"FASTEXPRESS_NO_EXTENSIONS": "1"}),
+    ServerSpec("express", "Node Express 5", ["{node}", "servers/express_app.js"], ["node"]),
+    ServerSpec("fastify", "Fastify 5", ["{node}", "servers/fastify_app.js"], ["node"]),
+    ServerSpec("starlette", "Starlette on uvicorn", ["{py}", "servers/starlette_app.py"],
+               ["uvicorn[standard]", "starlette"]),
+    ServerSpec("sanic", "Sanic", ["{py}", "servers/sanic_app.py"], ["sanic"]),
+    ServerSpec("blacksheep", "BlackSheep on uvicorn", ["{py}", "servers/blacksheep_app.py"],
+               ["uvicorn[standard]", "blacksheep"]),
+    ServerSpec("granian", "Granian (bare RSGI app)", ["{py}", "servers/granian_app.py"], ["granian"]),
+]
+SERVER_BY_NAME = {s.name: s for s in SERVERS}
+PY_PEERS = ["uvicorn[standard]", "starlette", "sanic", "blacksheep", "granian", "matplotlib"]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Installation
+# --------------------------------------------------------------------------------------------
+
+def _run(cmd: list, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+
+
+def _tail(text: str, n: int = 3) -> str:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip() and "is ignored: it is neither" not in ln]
+    return " | ".join(lines[-n:])
+
+
+def ensure_wrk(notes: list) -> bool:
+    if shutil.which("wrk"):
+        return True
+    log("wrk not found: apt-get install -y wrk")
+    apt = shutil.which("apt-get")
+    if apt is None:
+        notes.append("wrk is missing and apt-get is not available: install wrk and run again")
+        return False
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else [])
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    r = _run(sudo + [apt, "install", "-y", "wrk"], env=env)
+    if r.returncode != 0:
+        _run(sudo + [apt, "update"], env=env)
+        r = _run(sudo + [apt, "install", "-y", "wrk"], env=env)
+    if r.returncode != 0 or not shutil.which("wrk"):
+        notes.append(f"could not install wrk: {_tail(r.stderr)}")
+        return False
+    notes.append("installed wrk with apt-get")
+    return True
+
+
+def _speedups_stale() -> bool:
+    pkg = ROOT / "fastexpress"
+    pyx = pkg / "_speedups.pyx"
+    sos = list(pkg.glob("_speedups*.so"))
+    if not pyx.exists():
+        return False
+    return not sos or max(p.stat().st_mtime for p in sos) < pyx.stat().st_mtime
+
+
+def ensure_venv(reinstall: bool, need: set, notes: list) -> dict:
+    """Create bench/.venv (a clean venv, no system site-packages), install fastexpress editable
+    from the repository (which builds the compiled speedups) and the peers that are needed.
+    Returns {requirement: "ok" | "failed: ..."}; the result is remembered in the venv."""
+    state: dict = {}
+    if not VPY.exists():
+        log(f"creating virtual environment {VENV.relative_to(ROOT)}")
+        r = _run([sys.executable, "-m", "venv", VENV])
+        if r.returncode != 0:
+            raise SystemExit(f"cannot create {VENV}: {_tail(r.stderr)}")
+    elif INSTALL_STATE.exists():
+        state = json.loads(INSTALL_STATE.read_text())
+    pip = [VPY, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+
+    if reinstall or state.get("fastexpress") != "ok" or _speedups_stale():
+        log("installing fastexpress (editable, compiled speedups) into the bench venv")
+        r = _run(pip + ["-e", ROOT])
+        state["fastexpress"] = "ok" if r.returncode == 0 else f"failed: {_tail(r.stderr)}"
+    for req in PY_PEERS:
+        if req not in need or (state.get(req) == "ok" and not reinstall):
+            continue
+        if state.get(req, "").startswith("failed") and not reinstall:
+            continue  # remembered failure: retried with --reinstall
+        log(f"installing {req} into the bench venv")
+        r = _run(pip + [req])
+        state[req] = "ok" if r.returncode == 0 else f"failed: {_tail(r.stderr)}"
+    INSTALL_STATE.write_text(json.dumps(state, indent=1))
+    for req, st in state.items():
+        if req in need and st != "ok":
+            notes.append(f"pip install {req} {st}")
+    return state
+
+
+def ensure_node(need_node: bool, notes: list) -> Optional[str]:
+    """npm ci Express 5 and Fastify 5 into bench/node (from the committed lock file)."""
+    if not need_node:
+        return None
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        notes.append("Node.js/npm not found: the Node peers (Express, Fastify) are skipped")
+        return None
+    stamp = NODE_DIR / "node_modules" / ".package-lock.json"
+    lock = NODE_DIR / "package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        log("installing Express 5 and Fastify 5 from npm into bench/node")
+        r = _run([npm, "ci", "--no-audit", "--no-fund", "--prefix", NODE_DIR])
+        if r.returncode != 0:
+            notes.append(f"npm ci in bench/node failed: {_tail(r.stderr)}; Node peers skipped")
+            return None
+    return node
+
+
+# --------------------------------------------------------------------------------------------
+# Processes and /proc
+# --------------------------------------------------------------------------------------------
+
+def _raise_nofile() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _descendants(pid: int) -> list[int]:
+    """pid and all its descendants (a server that forks workers is measured as a whole)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_ticks(pid: int) -> int:
+    """utime + stime (clock ticks) of the process tree, from /proc/<pid>/stat."""
+    total = 0
+    for p in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat(5)
+    return total
+
+
+def rss_kib(pid: int) -> int:
+    """VmRSS (KiB) of the process tree, from /proc/<pid>/status."""
+    total = 0
+    for p in _descendants(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read(), {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        conn.close()
+
+
+class RunningServer:
+    def __init__(self, spec: ServerSpec, node: Optional[str], taskset: Optional[str], extra_env: dict):
+        self.spec = spec
+        self.port = free_port()
+        argv = [a.replace("{py}", str(VPY)).replace("{node}", node or "node") for a in spec.argv]
+        cmd = ([taskset, "-c", SERVER_CPU] if taskset else []) + argv + [str(self.port)]
+        env = dict(os.environ)
+        env.pop("FASTEXPRESS_NO_EXTENSIONS", None)
+        env.update(spec.env)
+        env.update(extra_env)
+        env["NODE_PATH"] = str(NODE_DIR / "node_modules")
+        env["PYTHONUNBUFFERED"] = "1"
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=BENCH, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT, preexec_fn=_raise_nofile)
+        self.pid = self.proc.pid
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_ready(self, timeout: float = 30.0) -> Optional[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return f"exited with status {self.proc.returncode}: {_tail(self.output(), 4)}"
+            try:
+                http_get(self.port, "/plaintext", timeout=1.0)
+                return None
+            except OSError:
+                time.sleep(0.1)
+        return f"not answering after {timeout:.0f} s: {_tail(self.output(), 4)}"
+
+    def stop(self) -> None:
+        pids = _descendants(self.pid) if self.alive() else []
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        for p in pids[1:]:  # our own server's leftover workers, by pid
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        self.log.close()
+
+
+# --------------------------------------------------------------------------------------------
+# wrk
+# --------------------------------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
+    if not m:
+        raise ValueError(f"cannot parse latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _bytes(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)([KMGT]?B)", text.strip())
+    if not m:
+        return 0.0
+    return float(m.group(1)) * {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}[m.group(2)]
+
+
+def parse_wrk(out: str) -> dict:
+    r: dict = {}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    r["rps"] = float(m.group(1)) if m else 0.0
+    m = re.search(r"(\d+) requests in ([\d.]+\w+), ([\d.]+\w+) read", out)
+    r["requests"] = int(m.group(1)) if m else 0
+    r["elapsed_ms"] = _ms(m.group(2)) if m else 0.0
+    r["bytes_read"] = _bytes(m.group(3)) if m else 0.0
+    for pct in ("50", "75", "90", "99"):
+        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+\w+)", out, re.M)
+        r[f"p{pct}_ms"] = _ms(m.group(1)) if m else None
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    r["socket_errors"] = dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups()))) if m else {}
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    r["non_2xx_3xx"] = int(m.group(1)) if m else 0
+    return r
+
+
+def run_wrk(port: int, sc: Scenario, duration: float, connections: int, taskset: Optional[str],
+            script_dir: Path) -> dict:
+    cmd = ([taskset, "-c", CLIENT_CPU] if taskset else []) + [
+        "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "5s"]
+    lua = sc.lua()
+    if lua is not None:
+        script = script_dir / f"{sc.name}.lua"
+        script.write_text(lua)
+        cmd += ["-s", str(script)]
+    cmd.append(f"http://127.0.0.1:{port}{sc.path}")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_raise_nofile)
+    # wrk's own CPU time, to tell when the client (not the server) was the limit.
+    _, status, ru = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - t0
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {_tail(err or out)}")
+    r = parse_wrk(out)
+    r["wrk_cpu_s"] = ru.ru_utime + ru.ru_stime
+    r["wrk_wall_s"] = wall
+    r["raw"] = out
+    return r
+
+
+# --------------------------------------------------------------------------------------------
+# One (server, scenario) cell
+# --------------------------------------------------------------------------------------------
+
+def probe(server: RunningServer, sc: Scenario) -> tuple[str, Optional[str]]:
+    """("ok"|"unsupported"|"error", detail) from one request like the scenario's."""
+    if sc.method != "GET" or sc.body is not None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        try:
+            conn.request(sc.method, sc.path, body=sc.body, headers=sc.headers)
+            resp = conn.getresponse()
+            status, body = resp.status, resp.read()
+        except OSError as exc:
+            return "error", f"probe failed: {exc}"
+        finally:
+            conn.close()
+    else:
+        try:
+            status, body, _ = http_get(server.port, sc.path)
+        except OSError as exc:
+            return "error", f"probe failed: {exc}"
+    if status == 404:
+        return "unsupported", None
+    if not 200 <= status < 300:
+        return "error", f"probe got status {status}"
+    if sc.check is not None:
+        problem = sc.check(status, body)
+        if problem:
+            return "error", problem
+    return "ok", None
+
+
+def measure_cell(server: RunningServer, sc: Scenario, args, taskset, script_dir) -> dict:
+    warm = 0.3 if args.smoke else min(2.0, max(1.0, args.duration / 3))
+    run_wrk(server.port, sc, warm, args.connections, taskset, script_dir)  # warm-up, discarded
+    time.sleep(0.3)
+    rounds = []
+    for _ in range(args.rounds):
+        before = cpu_ticks(server.pid)
+        w = run_wrk(server.port, sc, args.duration, args.connections, taskset, script_dir)
+        after = cpu_ticks(server.pid)
+        if not server.alive():
+            raise RuntimeError(f"server died during the run: {_tail(server.output(), 4)}")
+        cpu_s = (after - before) / CLK_TCK
+        n = w["requests"]
+        rounds.append({
+            "rps": w["rps"], "requests": n,
+            "cpu_s": cpu_s, "cpu_us_per_req": cpu_s / n * 1e6 if n else None,
+            "server_cpu_util": cpu_s / (w["elapsed_ms"] / 1e3) if w["elapsed_ms"] else None,
+            "wrk_cpu_util": w["wrk_cpu_s"] / w["wrk_wall_s"] if w["wrk_wall_s"] else None,
+            "p50_ms": w["p50_ms"], "p75_ms": w["p75_ms"], "p90_ms": w["p90_ms"], "p99_ms": w["p99_ms"],
+            "rss_kib": rss_kib(server.pid),
+            "bytes_per_response": w["bytes_read"] / n if n else None,
+            "non_2xx_3xx": w["non_2xx_3xx"], "socket_errors": w["socket_errors"],
+            "wrk_output": w["raw"],
+        })
+        time.sleep(0.3)
+
+    def med(key):
+        vals = [r[key] for r in rounds if r[key] is not None]
+        return statistics.median(vals) if vals else None
+
+    cell = {k: med(k) for k in ("rps", "cpu_us_per_req", "p50_ms", "p99_ms", "rss_kib", "server_cpu_util",
+                                 "wrk_cpu_util", "bytes_per_response")}
+    cell["status"] = "ok"
+    cell["non_2xx_3xx"] = sum(r["non_2xx_3xx"] for r in rounds)
+    cell["socket_errors"] = {k: sum(r["socket_errors"].get(k, 0) for r in rounds)
+                             for k in ("connect", "read", "write", "timeout")}
+    # The client, not the server, set the pace: wrk used its whole core, the server did not.
+    cell["wrk_bound"] = bool(cell["wrk_cpu_util"] and cell["wrk_cpu_util"] > 0.9
+                             and (cell["server_cpu_util"] or 0) < 0.9)
+    cell["rounds"] = rounds
+    return cell
+
+
+# --------------------------------------------------------------------------------------------
+# Memory: RSS per idle keep-alive connection
+# --------------------------------------------------------------------------------------------
+
+MEMORY_KEEP_ALIVE = 600  # seconds, passed to every server as BENCH_KEEP_ALIVE
+
+
+def measure_memory(spec: ServerSpec, node, taskset, args, script_dir) -> dict:
+    server = RunningServer(spec, node, taskset, {"BENCH_KEEP_ALIVE": str(MEMORY_KEEP_ALIVE)})
+    try:
+        problem = server.wait_ready()
+        if problem:
+            return {"status": "error", "detail": f"did not start: {problem}"}
+        run_wrk(server.port, SCENARIO_BY_NAME["plaintext"], 1, args.connections, taskset, script_dir)
+        time.sleep(1.5)
+        before = rss_kib(server.pid)
+        cmd = ([taskset, "-c", CLIENT_CPU] if taskset else []) + [
+            sys.executable, str(BENCH / "memclient.py"), str(server.port), str(args.memory_connections)]
+        client = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        try:
+            line = _readline(client, 180)
+            if not line:
+                return {"status": "error", "detail": f"memory client failed: {_tail(client.stderr.read())}"}
+            opened = json.loads(line)
+            time.sleep(2.0)
+            after = rss_kib(server.pid)
+            client.stdin.write("\n")
+            client.stdin.flush()
+            alive = json.loads(_readline(client, 60) or '{"alive": null}')["alive"]
+        finally:
+            if client.poll() is None:
+                try:
+                    client.wait(30)
+                except subprocess.TimeoutExpired:
+                    client.kill()
+                    client.wait()
+        if not server.alive():
+            return {"status": "error", "detail": f"server died: {_tail(server.output(), 4)}"}
+        n = opened["opened"]
+        return {
+            "status": "ok", "connections_requested": args.memory_connections, "opened": n,
+            "failed": opened["failed"], "errors": opened["errors"], "alive_at_end": alive,
+            "open_seconds": opened["seconds"], "rss_before_kib": before, "rss_after_kib": after,
+            "kib_per_connection": (after - before) / n if n else None,
+        }
+    finally:
+        server.stop()
+
+
+def _readline(proc: subprocess.Popen, timeout: float) -> str:
+    box: list = []
+    t = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)
+    t.start()
+    t.join(timeout)
+    return box[0].strip() if box else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Machine and versions
+# --------------------------------------------------------------------------------------------
+
+def machine_info(node: Optional[str], state: dict) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info: dict = {
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu_model": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "os": platform.platform(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+    }
+    r = _run([VPY, "-c", "import sys, platform; print(platform.python_version())"])
+    info["python"] = r.stdout.strip()
+    if node:
+        info["node"] = _run([node, "--version"]).stdout.strip()
+    r = _run(["wrk", "-v"])
+    info["wrk"] = (r.stdout or r.stderr).strip().splitlines()[0] if (r.stdout or r.stderr).strip() else "?"
+    r = _run([VPY, "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"])
+    try:
+        pkgs = {p["name"].lower(): p["version"] for p in json.loads(r.stdout)}
+    except ValueError:
+        pkgs = {}
+    wanted = ["fastexpress", "httptools", "uvloop", "orjson", "uvicorn", "starlette", "sanic", "blacksheep",
+              "granian", "matplotlib", "cython"]
+    info["python_packages"] = {k: pkgs[k] for k in wanted if k in pkgs}
+    npm_pkgs = {}
+    for name in ("express", "fastify"):
+        p = NODE_DIR / "node_modules" / name / "package.json"
+        if p.exists():
+            npm_pkgs[name] = json.loads(p.read_text())["version"]
+    info["npm_packages"] = npm_pkgs
+    impl = {}
+    for variant, env in (("fastexpress", {}), ("fastexpress-py", {"FASTEXPRESS_NO_EXTENSIONS": "1"})):
+        e = dict(os.environ)
+        e.pop("FASTEXPRESS_NO_EXTENSIONS", None)
+        e.update(env)
+        r = _run([VPY, "-c", "import fastexpress; print(fastexpress.IMPLEMENTATION)"], env=e)
+        impl[variant] = r.stdout.strip() or f"import failed: {_tail(r.stderr)}"
+    info["fastexpress_implementation"] = impl
+    r = _run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    info["git_commit"] = r.stdout.strip() or None
+    r = _run(["git", "-C", ROOT, "diff", "--stat", "HEAD", "--", "fastexpress"])
+    info["fastexpress_uncommitted_changes"] = bool(r.stdout.strip())
+    return info
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+def _ratio(a, b) -> Optional[float]:
+    return a / b if a is not None and b else None
+
+
+def _fr(x: Optional[float]) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.2f}×" if x < 10 else f"{x:.1f}×"
+
+
+def _pair(a, floor, express) -> str:
+    return f"{_fr(_ratio(a, floor))} / {_fr(_ratio(a, express))}"
+
+
+def add_ratios(results: dict) -> None:
+    for sc_name, cells in results["cells"].items():
+        floor = cells.get("floor", {})
+        express = cells.get("express", {})
+        for cell in cells.values():
+            if cell.get("status") != "ok":
+                continue
+            for key in ("rps", "cpu_us_per_req", "p50_ms", "p99_ms", "rss_kib"):
+                for ref_name, ref in (("floor", floor), ("express", express)):
+                    ref_v = ref.get(key) if ref.get("status") == "ok" else None
+                    cell[f"{key}_vs_{ref_name}"] = _ratio(cell.get(key), ref_v)
+    mem = results.get("memory") or {}
+    ref = mem.get("express", {})
+    for m in mem.values():
+        if m.get("status") == "ok":
+            m["kib_per_connection_vs_express"] = _ratio(m.get("kib_per_connection"), ref.get("kib_per_connection")
+                                                        if ref.get("status") == "ok" else None)
+
+
+def targets(results: dict) -> list[tuple[str, Optional[bool], str]]:
+    """The issue-#3 targets, evaluated on this run: (target, met or None if not measured, figures)."""
+    cells = results["cells"]
+    out = []
+
+    def get(sc, srv, key):
+        c = cells.get(sc, {}).get(srv, {})
+        return c.get(key) if c.get("status") == "ok" else None
+
+    def check(label, items):
+        """items: list of (text, value, limit, op)"""
+        vals = [(t, v, lim, op) for t, v, lim, op in items]
+        if not vals or any(v is None for _, v, _, _ in vals):
+            out.append((label, None, "not measured in this run"))
+            return
+        ok = all((v <= lim) if op == "<=" else (v >= lim) for _, v, lim, op in vals)
+        out.append((label, ok, "; ".join(f"{t} {v:.2f}" for t, v, _, _ in vals)))
+
+    basic = ("plaintext", "json", "params")
+    check("plaintext/JSON/params server CPU per request ≤ 1.5× the floor's",
+          [(f"{sc}", get(sc, "fastexpress", "cpu_us_per_req_vs_floor"), 1.5, "<=") for sc in basic])
+    check("req/s ≥ 6× Node Express (plaintext/JSON/params)",
+          [(f"{sc}", get(sc, "fastexpress", "rps_vs_express"), 6.0, ">=") for sc in basic])
+
+    def vs(sc, a, b, key="rps"):
+        x, y = get(sc, a, key), get(sc, b, key)
+        return x / y if x is not None and y else None
+
+    check("req/s ≥ 1.3× Fastify (plaintext/JSON/params)",
+          [(f"{sc}", vs(sc, "fastexpress", "fastify"), 1.3, ">=") for sc in basic])
+    check("pipelining ≥ 2× Fastify's req/s", [("pipeline", vs("pipeline", "fastexpress", "fastify"), 2.0, ">=")])
+    mw, pt = get("middleware", "fastexpress", "cpu_us_per_req"), get("plaintext", "fastexpress", "cpu_us_per_req")
+    check("five-middleware chain ≤ 1.5 µs per request more than plaintext",
+          [("extra µs/request", mw - pt if mw is not None and pt is not None else None, 1.5, "<=")])
+    common = [sc for sc in cells if get(sc, "fastexpress-py", "rps") and get(sc, "starlette", "rps")]
+    check("pure-Python twin ahead of Starlette (req/s, every scenario both serve)",
+          [(sc, vs(sc, "fastexpress-py", "starlette"), 1.0, ">=") for sc in common] or [("", None, 1, ">=")])
+    mem = results.get("memory") or {}
+    fx, ex = mem.get("fastexpress", {}), mem.get("express", {})
+    ratio = (fx.get("kib_per_connection") / ex["kib_per_connection"]
+             if fx.get("status") == "ok" and ex.get("status") == "ok" and ex.get("kib_per_connection") else None)
+    out.append(("less memory per idle connection than Node Express",
+                None if ratio is None else ratio < 1.0,
+                "not measured in this run (use --memory)" if ratio is None
+                else f"fastexpress/Express KiB per connection {ratio:.2f}"))
+    return out
+
+
+def render_markdown(results: dict) -> str:
+    info, cfg, cells = results["machine"], results["config"], results["cells"]
+    servers = [s for s in cfg["servers"]]
+    scen = [s for s in cfg["scenarios"]]
+    label = {s.name: s.label for s in SERVERS}
+    L = []
+    L.append(f"# fastexpress benchmark — {info['date']}")
+    L.append("")
+    L.append(f"Machine: {info['cpu_model']}, {info['cores']} cores, {info.get('memory_gib')} GiB, Linux "
+             f"{info['kernel']}; Python {info.get('python')}, Node {info.get('node', 'n/a')}, {info.get('wrk')}.")
+    pk = ", ".join(f"{k} {v}" for k, v in {**info.get("python_packages", {}), **info.get("npm_packages", {})}.items())
+    L.append(f"Versions: {pk}. fastexpress at {info.get('git_commit')}"
+             f"{' (with uncommitted changes)' if info.get('fastexpress_uncommitted_changes') else ''}; "
+             f"implementation loaded: {info.get('fastexpress_implementation')}.")
+    L.append(f"Settings: {cfg['duration']} s per cell after a warm-up, {cfg['connections']} connections, "
+             f"{cfg['rounds']} round(s) (median), server pinned to CPU {SERVER_CPU}, wrk (1 thread) to CPU "
+             f"{CLIENT_CPU}{', SMOKE RUN (too short to quote)' if cfg['smoke'] else ''}.")
+    L.append("")
+    L.append("Ratios are the result; absolute numbers are **this machine's** and only say how it went here.")
+    L.append("")
+
+    def matrix(title, key, note):
+        L.append(f"### {title}")
+        L.append("")
+        L.append(note)
+        L.append("")
+        L.append("| server | " + " | ".join(scen) + " |")
+        L.append("|---|" + "---:|" * len(scen))
+        for srv in servers:
+            row = []
+            for sc in scen:
+                c = cells.get(sc, {}).get(srv, {})
+                st = c.get("status")
+                if st == "ok":
+                    row.append(_fr(c.get(key)) + (" †" if c.get("wrk_bound") and key.startswith("rps") else ""))
+                elif st == "unsupported" or st is None:
+                    row.append("—")
+                else:
+                    row.append("error")
+            L.append(f"| {label.get(srv, srv)} | " + " | ".join(row) + " |")
+        L.append("")
+
+    matrix("Requests/s relative to Node Express (higher is better)", "rps_vs_express",
+           "Each cell: the server's req/s ÷ Node Express's req/s in the same scenario and run. "
+           "† wrk used its whole core while the server did not: client-bound, compare CPU/request instead.")
+    matrix("Server CPU time per request relative to the raw floor (lower is better)", "cpu_us_per_req_vs_floor",
+           "Each cell: the server's CPU µs per request ÷ the raw floor's. The fair figure when wrk saturates.")
+    matrix("Server CPU time per request relative to Node Express (lower is better)", "cpu_us_per_req_vs_express",
+           "Each cell: the server's CPU µs per request ÷ Node Express's.")
+
+    tg = targets(results)
+    L.append("### Issue #3 targets (fastexpress, compiled)")
+    L.append("")
+    L.append("| target | met? | measured |")
+    L.append("|---|---|---|")
+    for t, ok, detail in tg:
+        L.append(f"| {t} | {'n/a' if ok is None else ('yes' if ok else '**no**')} | {detail} |")
+    L.append("")
+
+    mem = results.get("memory")
+    if mem:
+        L.append(f"### Memory per idle keep-alive connection ({cfg.get('memory_connections')} connections)")
+        L.append("")
+        L.append("| server | KiB/connection vs Node Express | KiB/connection (this machine) | RSS before → after, "
+                 "MiB (this machine) | opened / still open |")
+        L.append("|---|---:|---:|---:|---:|")
+        for srv in servers:
+            m = mem.get(srv)
+            if not m:
+                continue
+            if m.get("status") != "ok":
+                L.append(f"| {label.get(srv, srv)} | error | {m.get('detail', '')} | | |")
+                continue
+            L.append(f"| {label.get(srv, srv)} | {_fr(m.get('kib_per_connection_vs_express'))} | "
+                     f"{m['kib_per_connection']:.2f} | {m['rss_before_kib'] / 1024:.1f} → "
+                     f"{m['rss_after_kib'] / 1024:.1f} | {m['opened']} / {m['alive_at_end']} |")
+        L.append("")
+
+    L.append("### Per scenario: every figure as a ratio (×floor / ×Node Express), then this machine's numbers")
+    L.append("")
+    for sc in scen:
+        s = SCENARIO_BY_NAME[sc]
+        L.append(f"#### {sc}: {s.description}")
+        L.append("")
+        L.append("| server | req/s | CPU/req | p50 | p99 | RSS | req/s (this machine) | CPU µs/req (this machine) "
+                 "| p50 / p99 ms (this machine) | RSS MiB (this machine) | errors |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for srv in servers:
+            c = cells.get(sc, {}).get(srv)
+            if c is None or c.get("status") in (None, "unsupported"):
+                L.append(f"| {label.get(srv, srv)} | — | — | — | — | — | — | — | — | — | |")
+                continue
+            if c["status"] != "ok":
+                L.append(f"| {label.get(srv, srv)} | error | | | | | | | | | {c.get('detail', '')} |")
+                continue
+            f, e = cells[sc].get("floor", {}), cells[sc].get("express", {})
+
+            def ref(d, k):
+                return d.get(k) if d.get("status") == "ok" else None
+
+            def pair(k):
+                return f"{_fr(_ratio(c.get(k), ref(f, k)))} / {_fr(_ratio(c.get(k), ref(e, k)))}"
+
+            errs = []
+            if c["non_2xx_3xx"]:
+                errs.append(f"{c['non_2xx_3xx']} non-2xx/3xx")
+            se = {k: v for k, v in c["socket_errors"].items() if v}
+            if se:
+                errs.append("socket " + ", ".join(f"{k} {v}" for k, v in se.items()))
+            if c.get("wrk_bound"):
+                errs.append("† wrk-bound")
+            p50 = f"{c['p50_ms']:.2f}" if c.get("p50_ms") is not None else "?"
+            p99 = f"{c['p99_ms']:.2f}" if c.get("p99_ms") is not None else "?"
+            cpu = f"{c['cpu_us_per_req']:.1f}" if c.get("cpu_us_per_req") is not None else "?"
+            L.append(f"| {label.get(srv, srv)} | {pair('rps')} | {pair('cpu_us_per_req')} | {pair('p50_ms')} | "
+                     f"{pair('p99_ms')} | {pair('rss_kib')} | {c['rps']:,.0f} | {cpu} | {p50} / {p99} | "
+                     f"{c['rss_kib'] / 1024:.1f} | {'; '.join(errs)} |")
+        L.append("")
+
+    if results["notes"]:
+        L.append("### Notes")
+        L.append("")
+        for n in results["notes"]:
+            L.append(f"- {n}")
+        L.append("")
+    return "\n".join(L)
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+def _names(text: str, known: dict, what: str) -> list[str]:
+    if text.strip().lower() in ("", "none"):
+        return []
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise SystemExit(f"unknown {what}: {', '.join(bad)} (known: {', '.join(known)})")
+    return names
+
+
+def main(argv: Optional[list] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--servers", default=",".join(SERVER_BY_NAME),
+                    help="comma-separated, from: " + ", ".join(SERVER_BY_NAME))
+    ap.add_argument("--scenarios", default=",".join(SCENARIO_BY_NAME),
+                    help="comma-separated, from: " + ", ".join(SCENARIO_BY_NAME) + " ('none' for none)")
+    ap.add_argument("--duration", type=float, default=5.0, help="seconds of wrk per cell (default 5)")
+    ap.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat each cell and take the median (default 1)")
+    ap.add_argument("--smoke", action="store_true", help="about 1 s per cell, for CI; results go to results/smoke")
+    ap.add_argument("--memory", action="store_true", help="also measure RSS per idle keep-alive connection")
+    ap.add_argument("--memory-connections", type=int, default=10_000, help="idle connections for --memory")
+    ap.add_argument("--out", default=None, help="output directory (default bench/results)")
+    ap.add_argument("--reinstall", action="store_true", help="reinstall fastexpress and retry failed peers")
+    ap.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.duration = 1.0
+        args.rounds = 1
+    servers = _names(args.servers, SERVER_BY_NAME, "server")
+    scenarios = _names(args.scenarios, SCENARIO_BY_NAME, "scenario")
+    out_dir = Path(args.out) if args.out else BENCH / "results" / ("smoke" if args.smoke else "")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+
+    if not sys.platform.startswith("linux"):
+        raise SystemExit("the benchmark reads /proc and uses taskset: Linux only")
+    if not ensure_wrk(notes):
+        raise SystemExit("; ".join(notes))
+    taskset = shutil.which("taskset")
+    if taskset is None or (os.cpu_count() or 1) < 2:
+        notes.append("taskset or a second CPU is missing: server and wrk are not pinned apart")
+        taskset = None
+    need = {r for s in servers for r in SERVER_BY_NAME[s].requires}
+    if not args.no_chart:
+        need.add("matplotlib")
+    state = ensure_venv(args.reinstall, need, notes)
+    node = ensure_node("node" in need, notes)
+
+    info = machine_info(node, state)
+    if info["fastexpress_implementation"].get("fastexpress") != "cython" and "fastexpress" in servers:
+        notes.append(f"the compiled speedups did not load ({info['fastexpress_implementation']['fastexpress']}): "
+                     "the 'fastexpress (compiled)' row runs the pure-Python twin")
+
+    def available(spec: ServerSpec) -> Optional[str]:
+        for r in spec.requires:
+            if r == "node":
+                if node is None:
+                    return "Node.js peers not installed"
+            elif state.get(r) != "ok":
+                return f"{r} not installed"
+        return None
+
+    results: dict = {
+        "config": {"servers": servers, "scenarios": scenarios, "duration": args.duration,
+                   "connections": args.connections, "rounds": args.rounds, "smoke": args.smoke,
+                   "memory_connections": args.memory_connections if args.memory else None,
+                   "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "pinned": taskset is not None},
+        "machine": info, "install": state, "cells": {sc: {} for sc in scenarios}, "notes": notes,
+    }
+    t_start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="fastexpress-bench-") as tmp:
+        script_dir = Path(tmp)
+        for srv in servers if scenarios else []:
+            spec = SERVER_BY_NAME[srv]
+            why = available(spec)
+            if why:
+                notes.append(f"{spec.label} skipped: {why}")
+                for sc in scenarios:
+                    results["cells"][sc][srv] = {"status": "skipped", "detail": why}
+                continue
+            log(f"== {spec.label}")
+            server = RunningServer(spec, node, taskset, {})
+            try:
+                problem = server.wait_ready()
+                if problem:
+                    notes.append(f"{spec.label} skipped: did not start: {problem}")
+                    for sc in scenarios:
+                        results["cells"][sc][srv] = {"status": "skipped", "detail": problem}
+                    continue
+                for sc_name in scenarios:
+                    sc = SCENARIO_BY_NAME[sc_name]
+                    if not server.alive():  # crashed in an earlier scenario: start it again
+                        server.stop()
+                        server = RunningServer(spec, node, taskset, {})
+                        problem = server.wait_ready()
+                        if problem:
+                            results["cells"][sc_name][srv] = {"status": "error", "detail": problem}
+                            continue
+                    status, detail = probe(server, sc)
+                    if status != "ok":
+                        results["cells"][sc_name][srv] = {"status": status, "detail": detail}
+                        if status == "error":
+                            notes.append(f"{spec.label} / {sc_name}: {detail}")
+                        log(f"   {sc_name:<11} {status} {detail or ''}")
+                        continue
+                    try:
+                        cell = measure_cell(server, sc, args, taskset, script_dir)
+                    except RuntimeError as exc:
+                        results["cells"][sc_name][srv] = {"status": "error", "detail": str(exc)}
+                        notes.append(f"{spec.label} / {sc_name}: {exc}")
+                        log(f"   {sc_name:<11} error {exc}")
+                        continue
+                    results["cells"][sc_name][srv] = cell
+                    flags = []
+                    if cell["non_2xx_3xx"]:
+                        flags.append(f"{cell['non_2xx_3xx']} non-2xx/3xx")
+                        notes.append(f"{spec.label} / {sc_name}: {cell['non_2xx_3xx']} non-2xx/3xx responses")
+                    se = {k: v for k, v in cell["socket_errors"].items() if v}
+                    if se:
+                        flags.append(f"socket errors {se}")
+                        notes.append(f"{spec.label} / {sc_name}: wrk socket errors {se}")
+                    log(f"   {sc_name:<11} {cell['rps']:>10,.0f} req/s  {cell['cpu_us_per_req'] or 0:7.1f} µs CPU/req"
+                        f"  p50 {cell['p50_ms'] or 0:.2f} ms  p99 {cell['p99_ms'] or 0:.2f} ms"
+                        f"  RSS {cell['rss_kib'] / 1024:.1f} MiB  server {cell['server_cpu_util'] or 0:.0%}"
+                        f" wrk {cell['wrk_cpu_util'] or 0:.0%} {' '.join(flags)}")
+                out_tail = _tail(server.output(), 5)
+                if out_tail:
+                    notes.append(f"{spec.label} printed: {out_tail}")
+            finally:
+                server.stop()
+
+        if args.memory:
+            results["memory"] = {}
+            for srv in servers:
+                spec = SERVER_BY_NAME[srv]
+                if available(spec):
+                    continue
+                log(f"== memory: {spec.label}, {args.memory_connections} idle connections")
+                m = measure_memory(spec, node, taskset, args, script_dir)
+                results["memory"][srv] = m
+                if m["status"] == "ok":
+                    log(f"   {m['kib_per_connection']:.2f} KiB/connection ({m['opened']} opened, "
+                        f"{m['failed']} failed, {m['alive_at_end']} still open)")
+                    if m["failed"] or (m["alive_at_end"] is not None and m["alive_at_end"] < m["opened"]):
+                        notes.append(f"{spec.label} / memory: {m['failed']} connections failed "
+                                     f"{m['errors']}, {m['alive_at_end']} of {m['opened']} still open at the end")
+                else:
+                    log(f"   error: {m.get('detail')}")
+                    notes.append(f"{spec.label} / memory: {m.get('detail')}")
+
+    results["elapsed_s"] = round(time.monotonic() - t_start, 1)
+    add_ratios(results)
+    results["targets"] = [{"target": t, "met": ok, "measured": d} for t, ok, d in targets(results)]
+    md = render_markdown(results)
+    (out_dir / "latest.json").write_text(json.dumps(results, indent=1, default=str))
+    (out_dir / "latest.md").write_text(md + "\n")
+    if not args.no_chart and scenarios:
+        if state.get("matplotlib") == "ok":
+            r = _run([VPY, BENCH / "chart.py", out_dir / "latest.json", out_dir / "latest.png"])
+            if r.returncode != 0:
+                log(f"chart failed: {_tail(r.stderr, 5)}")
+        else:
+            log("matplotlib is not installed in the bench venv: no chart")
+    print(md)
+    log(f"wrote {out_dir / 'latest.md'}, latest.json{'' if args.no_chart else ', latest.png'} "
+        f"in {results['elapsed_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -612,6 +612,7 @@ def machine_info(node: Optional[str], state: dict) -> dict:
     }
     r = _run([VPY, "-c", "import sys, platform; print(platform.python_version())"])
     info["python"] = r.stdout.strip()
+    node = node or shutil.which("node")
     if node:
         info["node"] = _run([node, "--version"]).stdout.strip()
     r = _run(["wrk", "-v"])

@@ -197,6 +197,7 @@ class HttpProtocol(asyncio.Protocol):
         "_began_here", "_msg_bytes", "_consumed",
         "_host_count", "_expect", "_te", "_has_body", "_conditional", "_current", "_queue", "_active", "_out",
         "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
+        "_read_time", "_msg_start",
     )
 
     def __init__(self, handler: Handler, config: ServerConfig | None = None,
@@ -235,6 +236,8 @@ class HttpProtocol(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None  # idle keep-alive (without a sweeper)
         self._idle = False  # waiting for a request, since _idle_since (with a sweeper)
         self._idle_since = 0.0
+        self._read_time = 0.0  # loop.time() of the current read
+        self._msg_start = 0.0  # ... of the read that brought the current request's first byte
         self._head_timer: asyncio.TimerHandle | None = None  # slow request head
         self._dispatching = False
         self._tail = b""
@@ -293,6 +296,7 @@ class HttpProtocol(asyncio.Protocol):
         if self._stop_parsing:
             return
         self._idle = False
+        self._read_time = self.loop.time()
         if self._timer is not None:
             self._cancel_timer()
         self._out = []
@@ -353,6 +357,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_message_begin(self) -> None:
         self._began_here = True
+        self._msg_start = self._read_time
         self._url = b""
         self._raw_headers = []
         self._head_size = 0
@@ -414,6 +419,7 @@ class HttpProtocol(asyncio.Protocol):
             Headers.from_bytes(self._raw_headers), parser.should_keep_alive(), self._has_body,
         )
         req._conditional = self._conditional
+        req.start_time = self._msg_start
         # Bytes of this message so far, for _consumed, never over-counted: url and header lines
         # (counted above as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
         # plus the method, " ", " HTTP/1.1\r\n" and the blank line.

@@ -52,7 +52,7 @@ class Request:
         "_conn", "method", "url", "original_url", "base_url", "http_version", "headers",
         "keep_alive", "params", "app", "res", "route", "next", "_has_body", "_chunks", "_buffered", "_body_done",
         "_body_error", "_waiter", "_read_started", "_discarding", "_expect_continue",
-        "_continue_sent", "_query", "_query_url", "_conditional", "__dict__",
+        "_continue_sent", "_query", "_query_url", "_conditional", "start_time", "__dict__",
     )
 
     # What middleware sets on some requests: class defaults (Express's undefined), stored in
@@ -90,6 +90,8 @@ class Request:
         self._query: Any = None
         self._query_url: str | None = None
         self._conditional = True  # the protocol says False when no If-None-Match/-Modified-Since
+        # loop.time() when the request's first byte arrived (for response times, as morgan's).
+        self.start_time = 0.0
 
     # -- Express names ----------------------------------------------------------------------
 

@@ -323,6 +323,37 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_times() -> dict[int, tuple[int, int]]:
+    """Per CPU: (user+nice+system ticks, steal ticks) from /proc/stat. irq/softirq are left
+    out: loopback traffic of the benchmark itself is partly accounted there."""
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("cpu") and line[3].isdigit():
+                v = line.split()
+                out[int(v[0][3:])] = (int(v[1]) + int(v[2]) + int(v[3]), int(v[8]) if len(v) > 8 else 0)
+    return out
+
+
+def _cpu_ids() -> list[int]:
+    return [int(SERVER_CPU), int(CLIENT_CPU)]
+
+
+def wait_quiet(max_wait: float, threshold: float = 0.10) -> bool:
+    """Wait until the server's and the client's CPUs are idle (busy < threshold of a core over
+    half a second): other work on the machine would skew the figures. False if it never was."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        a = cpu_times()
+        time.sleep(0.5)
+        b = cpu_times()
+        busy = max((b[c][0] - a[c][0] + b[c][1] - a[c][1]) / (0.5 * CLK_TCK) for c in _cpu_ids() if c in a)
+        if busy < threshold:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -423,7 +454,8 @@ def parse_wrk(out: str) -> dict:
     r["bytes_read"] = _bytes(m.group(3)) if m else 0.0
     for pct in ("50", "75", "90", "99"):
         m = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+\w+)", out, re.M)
-        r[f"p{pct}_ms"] = _ms(m.group(1)) if m else None
+        # wrk 4.1 prints 0.00us percentiles when its histogram is unusable (seen with pipelining)
+        r[f"p{pct}_ms"] = (_ms(m.group(1)) or None) if m else None
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     r["socket_errors"] = dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups()))) if m else {}
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -497,18 +529,35 @@ def measure_cell(server: RunningServer, sc: Scenario, args, taskset, script_dir)
     time.sleep(0.3)
     rounds = []
     for _ in range(args.rounds):
-        before = cpu_ticks(server.pid)
-        w = run_wrk(server.port, sc, args.duration, args.connections, taskset, script_dir)
-        after = cpu_ticks(server.pid)
-        if not server.alive():
-            raise RuntimeError(f"server died during the run: {_tail(server.output(), 4)}")
-        cpu_s = (after - before) / CLK_TCK
+        for attempt in range(args.retries + 1):
+            quiet = wait_quiet(args.quiet_wait)
+            sys_before = cpu_times()
+            before = cpu_ticks(server.pid)
+            w = run_wrk(server.port, sc, args.duration, args.connections, taskset, script_dir)
+            after = cpu_ticks(server.pid)
+            sys_after = cpu_times()
+            if not server.alive():
+                raise RuntimeError(f"server died during the run: {_tail(server.output(), 4)}")
+            cpu_s = (after - before) / CLK_TCK
+            wall = w["wrk_wall_s"]
+            srv_c, cli_c = int(SERVER_CPU), int(CLIENT_CPU)
+            # CPU used on the two pinned cores by anything but the server and wrk, and steal.
+            other_srv = ((sys_after[srv_c][0] - sys_before[srv_c][0]) / CLK_TCK - cpu_s) / wall if taskset else 0.0
+            other_cli = ((sys_after[cli_c][0] - sys_before[cli_c][0]) / CLK_TCK - w["wrk_cpu_s"]) / wall if taskset else 0.0
+            steal = sum(sys_after[c][1] - sys_before[c][1] for c in _cpu_ids()) / CLK_TCK / wall
+            contended = max(other_srv, other_cli) > 0.10 or steal > 0.05
+            if not contended or attempt == args.retries:
+                break
+            log(f"   {sc.name}: other work on the benchmark CPUs (server core {other_srv:.0%}, client core "
+                f"{other_cli:.0%}, steal {steal:.0%}): measuring again")
         n = w["requests"]
         rounds.append({
             "rps": w["rps"], "requests": n,
             "cpu_s": cpu_s, "cpu_us_per_req": cpu_s / n * 1e6 if n else None,
             "server_cpu_util": cpu_s / (w["elapsed_ms"] / 1e3) if w["elapsed_ms"] else None,
-            "wrk_cpu_util": w["wrk_cpu_s"] / w["wrk_wall_s"] if w["wrk_wall_s"] else None,
+            "wrk_cpu_util": w["wrk_cpu_s"] / wall if wall else None,
+            "other_cpu_server_core": round(other_srv, 3), "other_cpu_client_core": round(other_cli, 3),
+            "steal": round(steal, 3), "contended": contended, "quiet_before": quiet, "attempts": attempt + 1,
             "p50_ms": w["p50_ms"], "p75_ms": w["p75_ms"], "p90_ms": w["p90_ms"], "p99_ms": w["p99_ms"],
             "rss_kib": rss_kib(server.pid),
             "bytes_per_response": w["bytes_read"] / n if n else None,
@@ -524,6 +573,7 @@ def measure_cell(server: RunningServer, sc: Scenario, args, taskset, script_dir)
     cell = {k: med(k) for k in ("rps", "cpu_us_per_req", "p50_ms", "p99_ms", "rss_kib", "server_cpu_util",
                                  "wrk_cpu_util", "bytes_per_response")}
     cell["status"] = "ok"
+    cell["contended"] = any(r["contended"] for r in rounds)
     cell["non_2xx_3xx"] = sum(r["non_2xx_3xx"] for r in rounds)
     cell["socket_errors"] = {k: sum(r["socket_errors"].get(k, 0) for r in rounds)
                              for k in ("connect", "read", "write", "timeout")}
@@ -549,6 +599,7 @@ def measure_memory(spec: ServerSpec, node, taskset, args, script_dir) -> dict:
             return {"status": "error", "detail": f"did not start: {problem}"}
         run_wrk(server.port, SCENARIO_BY_NAME["plaintext"], 1, args.connections, taskset, script_dir)
         time.sleep(1.5)
+        wait_quiet(args.quiet_wait)
         before = rss_kib(server.pid)
         cmd = ([taskset, "-c", CLIENT_CPU] if taskset else []) + [
             sys.executable, str(BENCH / "memclient.py"), str(server.port), str(args.memory_connections)]
@@ -765,7 +816,8 @@ def render_markdown(results: dict) -> str:
                 c = cells.get(sc, {}).get(srv, {})
                 st = c.get("status")
                 if st == "ok":
-                    row.append(_fr(c.get(key)) + (" †" if c.get("wrk_bound") and key.startswith("rps") else ""))
+                    row.append(_fr(c.get(key)) + (" †" if c.get("wrk_bound") and key.startswith("rps") else "")
+                               + (" ‡" if c.get("contended") else ""))
                 elif st == "unsupported" or st is None:
                     row.append("—")
                 else:
@@ -775,7 +827,9 @@ def render_markdown(results: dict) -> str:
 
     matrix("Requests/s relative to Node Express (higher is better)", "rps_vs_express",
            "Each cell: the server's req/s ÷ Node Express's req/s in the same scenario and run. "
-           "† wrk used its whole core while the server did not: client-bound, compare CPU/request instead.")
+           "† wrk used its whole core while the server did not: client-bound, compare CPU/request instead. "
+           "‡ other work on the machine used the benchmark's CPUs during that run even after retries: "
+           "treat the cell with suspicion.")
     matrix("Server CPU time per request relative to the raw floor (lower is better)", "cpu_us_per_req_vs_floor",
            "Each cell: the server's CPU µs per request ÷ the raw floor's. The fair figure when wrk saturates.")
     matrix("Server CPU time per request relative to Node Express (lower is better)", "cpu_us_per_req_vs_express",
@@ -842,6 +896,10 @@ def render_markdown(results: dict) -> str:
                 errs.append("socket " + ", ".join(f"{k} {v}" for k, v in se.items()))
             if c.get("wrk_bound"):
                 errs.append("† wrk-bound")
+            if c.get("contended"):
+                r0 = c["rounds"][-1]
+                errs.append(f"‡ other work on the CPUs (server core {r0['other_cpu_server_core']:.0%}, "
+                            f"client core {r0['other_cpu_client_core']:.0%}, steal {r0['steal']:.0%})")
             p50 = f"{c['p50_ms']:.2f}" if c.get("p50_ms") is not None else "?"
             p99 = f"{c['p99_ms']:.2f}" if c.get("p99_ms") is not None else "?"
             cpu = f"{c['cpu_us_per_req']:.1f}" if c.get("cpu_us_per_req") is not None else "?"
@@ -888,11 +946,17 @@ def main(argv: Optional[list] = None) -> int:
     ap.add_argument("--memory-connections", type=int, default=10_000, help="idle connections for --memory")
     ap.add_argument("--out", default=None, help="output directory (default bench/results)")
     ap.add_argument("--reinstall", action="store_true", help="reinstall fastexpress and retry failed peers")
+    ap.add_argument("--quiet-wait", type=float, default=60.0,
+                    help="seconds to wait for the benchmark CPUs to be idle before each run (default 60)")
+    ap.add_argument("--retries", type=int, default=2,
+                    help="measure a run again when other work used the benchmark CPUs (default 2)")
     ap.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     args = ap.parse_args(argv)
     if args.smoke:
         args.duration = 1.0
         args.rounds = 1
+        args.quiet_wait = min(args.quiet_wait, 5.0)
+        args.retries = 0
     servers = _names(args.servers, SERVER_BY_NAME, "server")
     scenarios = _names(args.scenarios, SCENARIO_BY_NAME, "scenario")
     out_dir = Path(args.out) if args.out else BENCH / "results" / ("smoke" if args.smoke else "")
@@ -931,7 +995,7 @@ def main(argv: Optional[list] = None) -> int:
         "config": {"servers": servers, "scenarios": scenarios, "duration": args.duration,
                    "connections": args.connections, "rounds": args.rounds, "smoke": args.smoke,
                    "memory_connections": args.memory_connections if args.memory else None,
-                   "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "pinned": taskset is not None},
+                   "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "quiet_wait": args.quiet_wait, "retries": args.retries, "pinned": taskset is not None},
         "machine": info, "install": state, "cells": {sc: {} for sc in scenarios}, "notes": notes,
     }
     t_start = time.monotonic()
@@ -983,6 +1047,8 @@ def main(argv: Optional[list] = None) -> int:
                         flags.append(f"{cell['non_2xx_3xx']} non-2xx/3xx")
                         notes.append(f"{spec.label} / {sc_name}: {cell['non_2xx_3xx']} non-2xx/3xx responses")
                     se = {k: v for k, v in cell["socket_errors"].items() if v}
+                    if cell["contended"]:
+                        flags.append("CONTENDED")
                     if se:
                         flags.append(f"socket errors {se}")
                         notes.append(f"{spec.label} / {sc_name}: wrk socket errors {se}")
@@ -990,6 +1056,8 @@ def main(argv: Optional[list] = None) -> int:
                         f"  p50 {cell['p50_ms'] or 0:.2f} ms  p99 {cell['p99_ms'] or 0:.2f} ms"
                         f"  RSS {cell['rss_kib'] / 1024:.1f} MiB  server {cell['server_cpu_util'] or 0:.0%}"
                         f" wrk {cell['wrk_cpu_util'] or 0:.0%} {' '.join(flags)}")
+                    if cell["contended"]:
+                        notes.append(f"{spec.label} / {sc_name}: other work on the benchmark CPUs during the run (‡)")
                 out_tail = _tail(server.output(), 5)
                 if out_tail:
                     notes.append(f"{spec.label} printed: {out_tail}")

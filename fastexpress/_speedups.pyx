@@ -40,10 +40,25 @@ cdef inline void _line(bytearray out, str name, str value) except *:
     out += b"\r\n"
 
 
+# Validated, encoded header lines by (name, value), as in the twin (bounded the same way).
+cdef dict _LINES = {}
+cdef Py_ssize_t _LINES_MAX = 4096
+
+
 def build_head(bytes status_line, headers, bytes tail):
     cdef bytearray out = bytearray(status_line)
-    for name, value in headers:
-        if isinstance(value, str):
+    cdef object line
+    for item in headers:
+        name, value = item
+        if type(value) is str:
+            line = _LINES.get(item)
+            if line is None:
+                validate_header(name, value)
+                line = (<str>name).encode("latin-1") + b": " + (<str>value).encode("latin-1") + b"\r\n"
+                if len(_LINES) < _LINES_MAX:
+                    _LINES[item] = line
+            out += <bytes>line
+        elif isinstance(value, str):
             _line(out, name, value)
         else:
             for item in value:

@@ -24,6 +24,13 @@ def validate_header(name: str, value: str) -> None:
         raise ValueError(f"Invalid character in header content [{name!r}]")
 
 
+# PERF: most header lines repeat from response to response (Content-Type, X-Powered-By,
+# Vary...): each (name, value) is validated and encoded once. Bounded: once full, new lines are
+# still validated and encoded, just not remembered.
+_LINES: dict[tuple[str, str], bytes] = {}
+_LINES_MAX = 4096
+
+
 def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]], tail: bytes) -> bytes:
     """Serialize a response head: status line, each header (a list value gives one line per
     item), then ``tail`` (the connection-level headers) and the blank line.
@@ -32,10 +39,16 @@ def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]
     was put in place without going through ``res.set``.
     """
     parts = [status_line]
-    for name, value in headers:
+    for item in headers:
+        name, value = item
         if isinstance(value, str):
-            validate_header(name, value)
-            parts.append(f"{name}: {value}\r\n".encode("latin-1"))
+            line = _LINES.get(item)  # type: ignore[arg-type]
+            if line is None:
+                validate_header(name, value)
+                line = f"{name}: {value}\r\n".encode("latin-1")
+                if len(_LINES) < _LINES_MAX:
+                    _LINES[item] = line  # type: ignore[index]
+            parts.append(line)
         else:
             for item in value:
                 validate_header(name, item)

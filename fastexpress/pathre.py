@@ -726,6 +726,8 @@ def _literal_matcher(literal: str, end: bool, trailing: bool, sensitive: bool) -
             return match_exact
 
         def match_exact_folded(p: str) -> Optional[Match]:
+            if p == literal:  # PERF: the usual request spells the route as registered
+                return _new(Match, (p, {}))
             if len(p) - n > 1 or not p.isascii():  # cheap rejects before lower()
                 return None
             q = p.lower()

@@ -195,7 +195,7 @@ class HttpProtocol(asyncio.Protocol):
         "handler", "config", "loop", "state", "transport", "flow", "parser", "client_addr",
         "is_tls", "closed", "_url", "_raw_headers", "_head_size", "_in_head", "_raw_count",
         "_began_here", "_msg_bytes", "_consumed",
-        "_host_count", "_expect", "_te", "_has_body", "_conditional", "_current", "_queue", "_active", "_out",
+        "_host_count", "_expect", "_te", "_has_body", "_conditional", "_connection", "_current", "_queue", "_active", "_out",
         "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
         "_read_time", "_msg_start",
     )
@@ -227,6 +227,7 @@ class HttpProtocol(asyncio.Protocol):
         self._te: str | None = None
         self._has_body = False
         self._conditional = False
+        self._connection = False  # a Connection header was sent
         self._current: Request | None = None  # receiving its body
         # Requests parsed but not yet answered (pipelining), and the one being answered.
         self._queue: deque[Request | _ErrorMarker] = deque()
@@ -368,6 +369,7 @@ class HttpProtocol(asyncio.Protocol):
         self._te = None
         self._has_body = False
         self._conditional = False
+        self._connection = False
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -399,6 +401,8 @@ class HttpProtocol(asyncio.Protocol):
                 self._expect = value.decode("latin-1").lower()
             elif lname == b"if-none-match" or lname == b"if-modified-since":
                 self._conditional = True
+            elif lname == b"connection":
+                self._connection = True
         if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
             value = value.rstrip(b" \t")
         raw.append((name, value))
@@ -408,7 +412,10 @@ class HttpProtocol(asyncio.Protocol):
         if self._head_timer is not None:
             self._cancel_head_timer()
         parser = self.parser
-        version = parser.get_http_version()
+        keep_alive = parser.should_keep_alive()
+        # PERF: without a Connection header only HTTP/1.1 keeps alive, so the version string
+        # (formatted by httptools on each call) is needed only otherwise.
+        version = "1.1" if keep_alive and not self._connection else parser.get_http_version()
         # RFC 9112 3.2: a 1.1 request needs exactly one Host; any request may not repeat it.
         if self._host_count > 1 or (self._host_count == 0 and version == "1.1"):
             raise _ProtocolError(400)
@@ -416,7 +423,7 @@ class HttpProtocol(asyncio.Protocol):
             check_transfer_encoding(self._te)
         req = Request(
             self, parser.get_method().decode("ascii"), self._url.decode("latin-1"), version,
-            Headers.from_bytes(self._raw_headers), parser.should_keep_alive(), self._has_body,
+            Headers.from_bytes(self._raw_headers), keep_alive, self._has_body,
         )
         req._conditional = self._conditional
         req.start_time = self._msg_start

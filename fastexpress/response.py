@@ -7,7 +7,7 @@ decides type, length, ETag, 304 and HEAD. ``end``/``write`` hand bytes to the co
 from __future__ import annotations
 
 import json as _json
-from base64 import b64encode as _b64encode
+from binascii import b2a_base64 as _b2a_base64
 from hashlib import sha1 as _sha1
 import logging
 import math
@@ -113,7 +113,7 @@ def weak_etag(body: bytes) -> str:
     """PERF: Express's default weak ETag for bytes, without the general function's checks."""
     if not body:
         return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
-    return 'W/"%x-%s"' % (len(body), _b64encode(_sha1(body).digest())[:27].decode("ascii"))
+    return 'W/"%x-%s"' % (len(body), _b2a_base64(_sha1(body).digest(), newline=False)[:27].decode("ascii"))
 
 
 _HTML_TEXT = "text/html; charset=utf-8"

@@ -134,13 +134,14 @@ def _pathname(url: str) -> str:
     return url if end < 0 else url[:end]
 
 
-_SLASH_MATCH = Match("", {})
+def _match_slash(path: str) -> Match:
+    return Match("", {})
 
 
 class Layer:
     """One entry of a router's stack: a path matcher and a handler (or a route)."""
 
-    __slots__ = ("handle", "nargs", "is_async", "matcher", "slash", "route", "method", "path", "name")
+    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "route", "method", "path", "name")
 
     def __init__(self, path: Any, fn: Handler, *, end: bool, strict: bool = False, sensitive: bool = False) -> None:
         self.path = path
@@ -148,17 +149,14 @@ class Layer:
         self.nargs = arity(fn)
         self.is_async = _is_async(fn)
         self.name = getattr(fn, "__name__", "<anonymous>")
-        # PERF: `use('/', ...)` matches everything; no regex at all.
+        # PERF: `use('/', ...)` matches everything; no regex at all. `match(path)` is the
+        # matcher itself: one call per layer tried.
         self.slash = path == "/" and not end
-        self.matcher = None if self.slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
+        self.match: Callable[[str], Match | None] = (
+            _match_slash if self.slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
+        )
         self.route: Route | None = None
         self.method: str | None = None
-
-    def match(self, path: str) -> Match | None:
-        if self.slash:
-            return _SLASH_MATCH
-        assert self.matcher is not None
-        return self.matcher(path)
 
     def handle_request(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
         nargs = self.nargs
@@ -431,12 +429,13 @@ class _RouterRun:
     """``next`` for one pass of a request through one router: Express's closure as an object."""
 
     __slots__ = (
-        "router", "req", "res", "callback", "idx", "removed", "slash_added", "parent_params",
+        "router", "stack", "req", "res", "callback", "idx", "removed", "slash_added", "parent_params",
         "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync",
     )
 
     def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any]) -> None:
         self.router = router
+        self.stack = router.stack
         self.req = req
         self.res = res
         self.callback = callback
@@ -448,7 +447,8 @@ class _RouterRun:
         self.parent_next = req.next
         self.paramcalled: dict[str, dict[str, Any]] | None = None
         self.methods: list[str] | None = [] if req.method == "OPTIONS" else None
-        self.protohost = strip_protohost(req.url)
+        url = req.url
+        self.protohost = "" if url[:1] == "/" else strip_protohost(url)
         self.sync = 0
 
     def _done(self, err: Any = None) -> Any:
@@ -468,7 +468,70 @@ class _RouterRun:
 
     def __call__(self, err: Any = None) -> Any:
         req = self.req
-        layer_error = None if (isinstance(err, str) and err == "route") else err
+        layer_error = err
+        if err is not None and type(err) is str:
+            if err == "route":
+                layer_error = None
+            elif err == "router":
+                self._restore_url()
+                return self._done(None)
+        if self.removed:
+            self._restore_url()
+        stack = self.stack
+        idx = self.idx
+        if idx >= len(stack):
+            return self._done(layer_error)
+        self.sync += 1
+        if self.sync > 100:
+            # Express defers after 100 synchronous layers; so do we, to bound recursion.
+            self.sync = 0
+            return _defer(self, err)
+        url = req.url
+        if self.protohost:
+            url = url[len(self.protohost):]
+        end = url.find("?")
+        path = url if end < 0 else url[:end]
+        method = req.method
+        layer: Layer | None = None
+        match: Match | None = None
+        route: Route | None = None
+        count = len(stack)
+        while idx < count:
+            layer = stack[idx]
+            idx += 1
+            try:
+                match = layer.match(path)
+            except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
+                layer_error = layer_error if layer_error is not None else exc
+                continue
+            if match is None:
+                continue
+            route = layer.route
+            if route is None:
+                break
+            if layer_error is not None:
+                match = None
+                continue
+            has_method = route.handles_method(method)
+            if not has_method and method == "OPTIONS" and self.methods is not None:
+                self.methods.extend(route.methods_list())
+            if has_method or method == "HEAD":
+                break
+            match = None
+        self.idx = idx
+        if match is None or layer is None:
+            return self._done(layer_error)
+        if route is not None:
+            req.route = route
+        params = match.params
+        req.params = merge_params(dict(params), self.parent_params) if self.router.merge_params else params
+        if params and self.router.params:
+            return _ParamRun(self, layer, match, layer_error, path).start()
+        return self.after_params(layer, match, layer_error, path)
+
+    def _restore_url(self) -> None:
+        """Undo what entering a ``use()`` prefix did to ``req.url`` and ``req.base_url``."""
+        req = self.req
         if self.slash_added:
             url = req.url
             if url == "/" or url.startswith("/?") or (self.removed.endswith("/") and url[:1] == "/"):
@@ -479,52 +542,6 @@ class _RouterRun:
             protohost = self.protohost
             req.url = protohost + self.removed + req.url[len(protohost):]
             self.removed = ""
-        if isinstance(layer_error, str) and layer_error == "router":
-            return self._done(None)
-        stack = self.router.stack
-        if self.idx >= len(stack):
-            return self._done(layer_error)
-        self.sync += 1
-        if self.sync > 100:
-            # Express defers after 100 synchronous layers; so do we, to bound recursion.
-            self.sync = 0
-            return _defer(self, err)
-        url = req.url
-        path = _pathname(url[len(self.protohost):] if self.protohost else url)
-        method = req.method
-        layer: Layer | None = None
-        match: Match | None = None
-        route: Route | None = None
-        while match is None and self.idx < len(stack):
-            layer = stack[self.idx]
-            self.idx += 1
-            try:
-                match = layer.match(path)
-            except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
-                layer_error = layer_error if layer_error is not None else exc
-                match = None
-            if match is None:
-                continue
-            route = layer.route
-            if route is None:
-                continue
-            if layer_error is not None:
-                match = None
-                continue
-            has_method = route.handles_method(method)
-            if not has_method and method == "OPTIONS" and self.methods is not None:
-                self.methods.extend(route.methods_list())
-            if not has_method and method != "HEAD":
-                match = None
-        if match is None or layer is None:
-            return self._done(layer_error)
-        if route is not None:
-            req.route = route
-        params = match.params
-        req.params = merge_params(dict(params), self.parent_params) if self.router.merge_params else params
-        if self.router.params and params:
-            return _ParamRun(self, layer, match, layer_error, path).start()
-        return self.after_params(layer, match, layer_error, path)
 
     def after_params(self, layer: Layer, match: Match, layer_error: Any, path: str) -> Any:
         result = self._call_layer(layer, match, layer_error, path)

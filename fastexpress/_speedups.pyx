@@ -45,7 +45,7 @@ cdef dict _LINES = {}
 cdef Py_ssize_t _LINES_MAX = 4096
 
 
-def build_head(bytes status_line, headers, bytes tail):
+def build_head(bytes status_line, headers, bytes tail, bytes body=b""):
     cdef bytearray out = bytearray(status_line)
     cdef object line
     for item in headers:
@@ -65,6 +65,7 @@ def build_head(bytes status_line, headers, bytes tail):
                 _line(out, name, item)
     out += tail
     out += b"\r\n"
+    out += body
     return bytes(out)
 
 

@@ -31,9 +31,11 @@ _LINES: dict[tuple[str, str], bytes] = {}
 _LINES_MAX = 4096
 
 
-def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]], tail: bytes) -> bytes:
+def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]], tail: bytes,
+               body: bytes = b"") -> bytes:
     """Serialize a response head: status line, each header (a list value gives one line per
-    item), then ``tail`` (the connection-level headers) and the blank line.
+    item), then ``tail`` (the connection-level headers), the blank line and ``body`` (so a
+    whole small response is one buffer).
 
     Every line is validated here too, so nothing invalid reaches the socket even if a header
     was put in place without going through ``res.set``.
@@ -55,6 +57,7 @@ def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]
                 parts.append(f"{name}: {item}\r\n".encode("latin-1"))
     parts.append(tail)
     parts.append(b"\r\n")
+    parts.append(body)
     return b"".join(parts)
 
 

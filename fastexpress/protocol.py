@@ -553,13 +553,15 @@ class HttpProtocol(asyncio.Protocol):
             else:
                 tail += b"Connection: close\r\n"
         req.keep_alive = keep_alive
-        head = build_head(status_line(status, res.status_message), headers.values(), tail + framing)
+        line = _STATUS_LINES.get(status) if res.status_message is None else None
+        if line is None:
+            line = status_line(status, res.status_message)
         res.headers_sent = True
         if not has_body:
-            return head
-        if res._chunked:
-            return head + chunk(data) if data else head
-        return head + data
+            data = b""
+        elif res._chunked and data:
+            data = chunk(data)
+        return build_head(line, headers.values(), tail + framing if framing else tail, data)
 
     def _response_done(self, res: Response) -> None:
         req = res.req

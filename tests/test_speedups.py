@@ -101,3 +101,17 @@ def test_twins_agree_on_messages() -> None:
                 mod.validate_header(name, value)
             errors.append(str(info.value))
         assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_build_head_with_body(mod) -> None:
+    assert mod.build_head(b"HTTP/1.1 204 No Content\r\n", [], b"", b"") == b"HTTP/1.1 204 No Content\r\n\r\n"
+    assert mod.build_head(b"HTTP/1.1 200 OK\r\n", [("A", "b")], b"", b"body") == b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody"
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_build_head_cached_line_is_still_validated_for_new_values(mod) -> None:
+    # The line cache is keyed by (name, value): a good line cached must not let a bad one by.
+    mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok")], b"")
+    with pytest.raises(ValueError):
+        mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok\r\nEvil: 1")], b"")

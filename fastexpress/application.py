@@ -5,7 +5,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ClientDisconnect
-from .finalhandler import FinalHandler, log_error
+from .finalhandler import log_error
 from .httputil import compile_etag
 from .proxy import compile_trust
 from .querystring import compile_query_parser
@@ -211,12 +211,12 @@ class App:
     # -- handling ---------------------------------------------------------------------------
 
     def handle(self, req: Request, res: Response, callback: Callable[..., Any] | None = None) -> Any:
-        done = callback or FinalHandler(req, res, self)
         if self._x_powered_by:
             res._headers["x-powered-by"] = ("X-Powered-By", "fastexpress")
         req.app = self
         res.app = self
-        return self.router.handle(req, res, done)
+        # PERF: without a callback the router makes the final handler only when it is reached.
+        return self.router.handle(req, res, callback)
 
     def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
         return self.handle(req, res, next)

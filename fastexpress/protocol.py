@@ -463,7 +463,7 @@ class HttpProtocol(asyncio.Protocol):
         try:
             while self._active is None and self._queue and not self.closed:
                 item = self._queue.popleft()
-                if isinstance(item, _ErrorMarker):
+                if type(item) is _ErrorMarker:
                     self._write(_error_response(item.status))
                     self._close_after_write()
                     return
@@ -494,6 +494,8 @@ class HttpProtocol(asyncio.Protocol):
         if flow is None or self.closed:
             return
         current = self._current
+        if current is None and not flow.read_paused and not self._queue and not self._stop_parsing:
+            return  # PERF: the usual case, reading and nothing waiting
         if self._stop_parsing or self._queue or (current is not None and current._over_high_water()):
             flow.pause_reading()
         elif flow.read_paused:
@@ -573,7 +575,10 @@ class HttpProtocol(asyncio.Protocol):
             self._close_after_write()
         elif not req._body_done:
             req._discard()
-        res._on_finish()
+        if res._listeners is None:
+            res._closed = True  # PERF: nothing listens: no events to emit
+        else:
+            res._on_finish()
         if not self._dispatching:
             self._out = self._out if self._out is not None else []
             self._run_queue()

@@ -391,9 +391,7 @@ class Response:
             self.set("Content-Length", "0")
             headers.pop("transfer-encoding", None)
             chunk = b""
-        if req.method == "HEAD":
-            return self.end()
-        return self.end(chunk)
+        return self._end(b"" if chunk is None or req.method == "HEAD" else chunk)
 
     def json(self, obj: Any = UNDEFINED) -> Response:
         settings = self._settings()
@@ -481,7 +479,9 @@ class Response:
     def end(self, data: Any = None, encoding: str | None = None) -> Response:
         if self.finished:
             return self  # Node ignores a second end()
-        body = _to_bytes(data, encoding)
+        return self._end(_to_bytes(data, encoding))
+
+    def _end(self, body: bytes) -> Response:
         self.finished = True
         try:
             self._conn.write_response(self, body, True)

@@ -339,7 +339,9 @@ class Router:
     def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
         return self.handle(req, res, next)
 
-    def handle(self, req: Request, res: Response, done: Callable[..., Any]) -> Any:
+    def handle(self, req: Request, res: Response, done: Callable[..., Any] | None) -> Any:
+        """Dispatch through the stack; ``done(err)`` when it is exhausted (None: the final
+        handler of ``req.app``)."""
         run = _RouterRun(self, req, res, done)
         req.next = run
         req.base_url = run.parent_url
@@ -433,7 +435,7 @@ class _RouterRun:
         "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync",
     )
 
-    def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any]) -> None:
+    def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any] | None) -> None:
         self.router = router
         self.stack = router.stack
         self.req = req
@@ -457,14 +459,19 @@ class _RouterRun:
         req.base_url = self.parent_url
         req.next = self.parent_next
         req.params = self.parent_params
+        callback = self.callback
+        if callback is None:  # an app's outermost router: Express's finalhandler
+            from .finalhandler import FinalHandler
+
+            callback = self.callback = FinalHandler(req, self.res, req.app)
         methods = self.methods
         if methods and err is None:
             try:
                 _send_options(self.res, methods)
             except Exception as exc:
-                return self.callback(exc)
+                return callback(exc)
             return DONE
-        return self.callback(err)
+        return callback(err)
 
     def __call__(self, err: Any = None) -> Any:
         req = self.req

@@ -23,6 +23,7 @@ from typing import Any, Callable, Literal
 from urllib.parse import quote
 
 from .httputil import _js_key_order
+from .jsvalues import js_number, js_string
 from .querystring import _decode_uri_component
 from .response import UNDEFINED, stringify
 
@@ -100,56 +101,6 @@ def _to_number(value: Any) -> float | int:
         if _DECIMAL.fullmatch(text):
             return float(text)
     return math.nan
-
-
-def _js_number(x: float | int) -> str:
-    """``String(x)`` for a JavaScript number: shortest round-trip digits in JavaScript's layout."""
-    if isinstance(x, int) and -(2**53) <= x <= 2**53:
-        return str(x)
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "0"
-    if x < 0:
-        return "-" + _js_number(-x)
-    if x.is_integer() and x <= 2**53:
-        return str(int(x))
-    mantissa, _, exp = repr(x).partition("e")
-    int_part, _, frac = mantissa.partition(".")
-    digits = int_part + frac
-    n = len(int_part) + int(exp or 0)  # x = 0.<digits> * 10**n
-    stripped = digits.lstrip("0")
-    n -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0")
-    k = len(digits)
-    if k <= n <= 21:
-        return digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return "0." + "0" * (-n) + digits
-    e = n - 1
-    head = digits[0] + ("." + digits[1:] if k > 1 else "")
-    return f"{head}e{'+' if e >= 0 else '-'}{abs(e)}"
-
-
-def _js_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if value is UNDEFINED:
-        return "undefined"
-    if isinstance(value, (int, float)):
-        return _js_number(value)
-    return str(value)
 
 
 class _JsDate:
@@ -246,7 +197,7 @@ def _serialize(name: str, val: Any, opt: dict[str, Any]) -> str:
         raise TypeError("option encode is invalid")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise TypeError("argument name is invalid")
-    value = _js_string(enc(_js_string(val)))
+    value = js_string(enc(js_string(val)))
     if not _VALUE.fullmatch(value):
         raise TypeError("argument val is invalid")
     parts = [name, "=", value]
@@ -256,18 +207,18 @@ def _serialize(name: str, val: Any, opt: dict[str, Any]) -> str:
         number = _to_number(max_age)
         if not math.isfinite(number):
             raise TypeError("option maxAge is invalid")
-        parts += "; Max-Age=", _js_number(math.floor(number))
+        parts += "; Max-Age=", js_number(math.floor(number))
 
     domain = opt.get("domain")
     if _truthy(domain):
-        domain = _js_string(domain)
+        domain = js_string(domain)
         if not _DOMAIN.fullmatch(domain):
             raise TypeError("option domain is invalid")
         parts += "; Domain=", domain
 
     path = opt.get("path")
     if _truthy(path):
-        path = _js_string(path)
+        path = js_string(path)
         if not _PATH.fullmatch(path):
             raise TypeError("option path is invalid")
         parts += "; Path=", path
@@ -528,7 +479,7 @@ def _cookie_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (bool, int, float)) or value is UNDEFINED:
-        return _js_string(value)
+        return js_string(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).decode("utf-8")
     text = stringify(value)

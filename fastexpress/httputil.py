@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastexpress.mime import content_type as _mime_content_type
+from fastexpress.jsvalues import js_string
 
 __all__ = [
     "parse_content_type",
@@ -338,21 +339,6 @@ def _strong_etag(body: Any, encoding: str | None = None) -> str:
     return etag(_to_buffer(body, encoding), False)
 
 
-def _js_string(val: Any) -> str:
-    """String(val) for the values users might pass as the etag setting."""
-    if val is True:
-        return "true"
-    if val is False:
-        return "false"
-    if val is None:
-        return "null"  # Python None stands for JS null here
-    if isinstance(val, float) and val.is_integer():
-        return str(int(val))
-    if isinstance(val, (list, tuple)):
-        return ",".join("" if v is None else _js_string(v) for v in val)
-    return str(val)
-
-
 def compile_etag(setting: Any) -> Callable[[bytes, str | None], str | None] | None:
     """Express ``compileETag``: the ``etag fn`` for an ``etag`` setting value.
 
@@ -369,7 +355,7 @@ def compile_etag(setting: Any) -> Callable[[bytes, str | None], str | None] | No
         return None
     if isinstance(setting, str) and setting == "strong":
         return _strong_etag
-    raise TypeError("unknown value for etag function: " + _js_string(setting))
+    raise TypeError("unknown value for etag function: " + js_string(setting))
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable
 from typing import Any, Union
 
+from .jsvalues import js_number, js_string
+
 __all__ = [
     "parse_simple",
     "parse_extended",
@@ -95,38 +97,6 @@ def _low_bytes(s: str) -> bytes:
         return bytes(units[0::2])  # little-endian: the low byte comes first
 
 
-def _js_number_str(x: float) -> str:
-    """``String(x)`` for a JS number (shortest round-trip digits, JS layout)."""
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "0"
-    if x < 0:
-        return "-" + _js_number_str(-x)
-    if x == int(x) and x < 1e21:
-        return str(int(x))
-    # repr() gives the same shortest digits as JS; only the layout differs.
-    mantissa, _, exp = repr(float(x)).partition("e")
-    int_part, _, frac = mantissa.partition(".")
-    digits = int_part + frac
-    n = len(int_part) + int(exp or 0)  # value = 0.<digits> * 10**n
-    stripped = digits.lstrip("0")
-    n -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0")
-    k = len(digits)
-    if k <= n <= 21:
-        return digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return "0." + "0" * (-n) + digits
-    e = n - 1
-    head = digits[0] + ("." + digits[1:] if k > 1 else "")
-    return f"{head}e{'+' if e >= 0 else '-'}{abs(e)}"
-
-
 def _js_num(n: int) -> int | float:
     """A JS number from an exact integer: beyond 2**53 JS only has doubles."""
     return n if -(2**53) <= n <= 2**53 else float(n)
@@ -138,7 +108,7 @@ def _inc(n: int | float) -> int | float:
 
 def _num_key(n: int | float) -> str:
     """``String(n)`` for an integer-valued JS number used as a property key."""
-    return str(n) if type(n) is int else _js_number_str(n)
+    return str(n) if type(n) is int else js_number(n)
 
 
 def _canonical_int(key: str) -> int | float | None:
@@ -154,7 +124,7 @@ def _canonical_int(key: str) -> int | float | None:
     if len(body) <= 15:
         return n
     f = float(n)
-    if _js_number_str(f) != key:
+    if js_number(f) != key:
         return None
     return _js_num(n)
 
@@ -322,7 +292,7 @@ def _is_container(v: Any) -> bool:
 
 def _array_limit_error(limit: int) -> QueryArrayLimitError:
     return QueryArrayLimitError(
-        f"Array limit exceeded. Only {_js_number_str(limit)} element{'' if limit == 1 else 's'} allowed in an array."
+        f"Array limit exceeded. Only {js_number(limit)} element{'' if limit == 1 else 's'} allowed in an array."
     )
 
 
@@ -569,7 +539,7 @@ def _parse_values(
         parts = s.split("&", split_limit)[:split_limit] if split_limit else []
         if throw and len(parts) > parameter_limit:
             raise QueryParameterLimitError(
-                f"Parameter limit exceeded. Only {_js_number_str(parameter_limit)} "
+                f"Parameter limit exceeded. Only {js_number(parameter_limit)} "
                 f"parameter{'' if parameter_limit == 1 else 's'} allowed."
             )
 
@@ -688,7 +658,7 @@ def _split_key(original: str, depth: int | float, allow_prototypes: bool, allow_
     if open_ >= 0:
         if strict_depth:
             raise QueryDepthError(
-                f"Input depth exceeded depth option of {_js_number_str(depth)} and strictDepth is true"
+                f"Input depth exceeded depth option of {js_number(depth)} and strictDepth is true"
             )
         segments.append("[" + key[open_:] + "]")
     return segments
@@ -801,24 +771,6 @@ def _finish_flat(temp: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 
-def _js_str(value: object) -> str:
-    """``'' + value`` for the values a setting is likely to hold (Python None
-    stands for JS null, as in httputil.compile_etag)."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, float)):
-        return _js_number_str(float(value)) if isinstance(value, float) else str(value)
-    if isinstance(value, (list, tuple)):
-        return ",".join("" if v is None else _js_str(v) for v in value)
-    if isinstance(value, dict):
-        return "[object Object]"
-    return str(value)
-
-
 def _parse_nothing(qs: str) -> dict[str, Any]:
     return {}
 
@@ -839,4 +791,4 @@ def compile_query_parser(setting: object) -> Callable[[str], dict[str, Any]]:
         return _parse_nothing
     if type(setting) is str and setting == "extended":
         return parse_extended
-    raise TypeError("unknown value for query parser function: " + _js_str(setting))
+    raise TypeError("unknown value for query parser function: " + js_string(setting))

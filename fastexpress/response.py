@@ -19,6 +19,7 @@ import orjson
 from ._accel import validate_header
 from .errors import HeadersSentError, HTTPError, WriteAfterEndError
 from .httputil import _weak_etag
+from .jsvalues import UNDEFINED, js_string
 from .httputil import CONTENT_TYPE_FALSE, content_disposition, encodeurl, escape_html, express_set_content_type, express_type, set_charset, vary_append
 from .mime import extname, lookup as mime_lookup
 from .negotiation import accepts_types
@@ -31,16 +32,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("fastexpress.error")
 
 
-class _Undefined:
-    """Express's ``undefined`` where Python's ``None`` already means ``null``."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "undefined"
-
-
-UNDEFINED: Any = _Undefined()
 
 
 class Locals(dict):  # type: ignore[type-arg]
@@ -60,21 +51,6 @@ class Locals(dict):  # type: ignore[type-arg]
             del self[name]
         except KeyError:
             raise AttributeError(name) from None
-
-
-def js_string(value: Any) -> str:
-    """``String(value)`` as JavaScript would print the common Python values."""
-    if isinstance(value, str):
-        return value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return str(value)
 
 
 def _memo(fn: Callable[[str], str], size: int = 1024) -> Callable[[str], str]:

@@ -943,3 +943,25 @@ def test_send_status_body(code: int, body: str) -> None:
 def test_unknown_codes() -> None:
     assert statuses.reason(299) == "unknown"
     assert statuses.message(299) is None
+
+
+# -- jsvalues: String(x) as JavaScript prints it (values taken from Node 20) -------------------
+
+from fastexpress.jsvalues import UNDEFINED, js_number, js_string  # noqa: E402
+
+
+@pytest.mark.parametrize("value,text", [
+    (0, "0"), (-0.0, "0"), (1.0, "1"), (1.5, "1.5"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
+    (1.5e-7, "1.5e-7"), (0.000001, "0.000001"), (12345678901234567891.0, "12345678901234567000"),
+    (float("nan"), "NaN"), (float("inf"), "Infinity"), (-2.5, "-2.5"), (2**60, "1152921504606847000"),
+])
+def test_js_number(value: float, text: str) -> None:
+    assert js_number(value) == text
+
+
+@pytest.mark.parametrize("value,text", [
+    (True, "true"), (False, "false"), (None, "null"), (UNDEFINED, "undefined"), ("s", "s"),
+    ([1, None, "a"], "1,,a"), (3, "3"), (2.0, "2"),
+])
+def test_js_string(value: object, text: str) -> None:
+    assert js_string(value) == text

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from fastexpress import querystring as qsmod
+from fastexpress.jsvalues import js_number
 from fastexpress.querystring import (
     QueryArrayLimitError,
     QueryDepthError,
@@ -276,4 +277,4 @@ def test_js_number_strings() -> None:
     cases = {1e21: "1e+21", 1e20: "100000000000000000000", 123.5: "123.5", 1e-7: "1e-7",
              0.000001: "0.000001", 2.5e25: "2.5e+25", -4.0: "-4"}
     for value, text in cases.items():
-        assert qsmod._js_number_str(value) == text
+        assert js_number(value) == text

@@ -367,7 +367,8 @@ class Response:
             self.set("Content-Length", "0")
             headers.pop("transfer-encoding", None)
             chunk = b""
-        return self._end(b"" if chunk is None or req.method == "HEAD" else chunk)
+        # Through end(), not _end(): middleware that wraps res.end (as in Node) sees sends too.
+        return self.end(b"" if chunk is None or req.method == "HEAD" else chunk)
 
     def json(self, obj: Any = UNDEFINED) -> Response:
         settings = self._settings()

@@ -27,6 +27,9 @@ _LAZY = {
     "compression": ("compression", "compression"),
     "cors": ("cors", "cors"),
     "logger": ("logger", "logger"),
+    "View": ("view", "View"),
+    "ViewError": ("view", "ViewError"),
+    "Jinja2Engine": ("view", "Jinja2Engine"),
 }
 
 

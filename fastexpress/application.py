@@ -59,6 +59,7 @@ class App:
         self.mountpath: Any = "/"
         self.parent: App | None = None
         self.engines: dict[str, Callable[..., Any]] = {}
+        self.cache: dict[str, Any] = {}  # views by name when 'view cache' is on
         self._router: Router | None = None
         self._listeners: dict[str, list[Callable[..., Any]]] = {}
         self._x_powered_by = True
@@ -193,7 +194,7 @@ class App:
         register_engine(self, ext, fn)
         return self
 
-    def render(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    def render(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         from .view import render_app
 
         return render_app(self, name, *args, **kwargs)

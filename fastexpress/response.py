@@ -481,7 +481,7 @@ class Response:
 
         return download(self, path, *args, **options)
 
-    def render(self, view: str, *args: Any, **kwargs: Any) -> Any:
+    def render(self, view: str, /, *args: Any, **kwargs: Any) -> Any:
         from .view import render_response
 
         return render_response(self, view, *args, **kwargs)

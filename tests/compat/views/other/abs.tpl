@@ -1,0 +1,1 @@
+absolute {{title}} @ {{@path}}

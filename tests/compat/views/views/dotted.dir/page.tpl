@@ -1,0 +1,1 @@
+dotted dir @ {{@path}}

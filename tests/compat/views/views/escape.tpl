@@ -1,0 +1,1 @@
+<p>{{html}}</p><p title="{{attr}}"></p>

@@ -1,0 +1,1 @@
+<h1>{{title}}</h1><p>Hello {{name}}</p>

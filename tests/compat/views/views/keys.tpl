@@ -1,0 +1,1 @@
+{{@keys}}|cache={{cache}}|env={{settings.env}}|engine={{settings.view engine}}

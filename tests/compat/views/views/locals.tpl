@@ -1,0 +1,1 @@
+title={{title}} who={{who}} from={{from}} res={{_locals.who}} resfrom={{_locals.from}}

@@ -1,0 +1,1 @@
+pick file in views @ {{@path}}

@@ -1,0 +1,1 @@
+pick index in views2 @ {{@path}}

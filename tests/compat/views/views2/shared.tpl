@@ -1,0 +1,1 @@
+shared from views2 @ {{@path}}

@@ -608,6 +608,193 @@ class HttpProtocol(asyncio.Protocol):
             return True
         return False
 
+    # -- files: write_file (owned by the files area, fastexpress/send.py) -------------------
+    # BEGIN write_file
+
+    _FILE_CHUNK = 128 * 1024  # bounded chunks when the kernel's sendfile cannot be used
+    _SENDFILE_MAX = 4 * 1024 * 1024  # bytes per sendfile call; the loop gets a turn between calls
+    # sendfile(2) refusing this file (not the socket): finish with pread + write instead.
+    _SENDFILE_UNSUPPORTED = frozenset({22, 38, 95})  # EINVAL, ENOSYS, EOPNOTSUPP
+
+    async def write_file(self, res: Response, fd: int, offset: int, count: int) -> None:
+        """Write the head (if not sent) and ``count`` bytes of the open file ``fd`` from
+        ``offset``, honouring backpressure, then end the response.
+
+        Takes ownership of ``fd``: it is closed when this returns or raises. Content-Length is
+        set to ``count`` when the response has neither it nor Transfer-Encoding. On plain TCP
+        the bytes go through the kernel's sendfile(2) on a duplicate of the socket descriptor,
+        once the transport's buffer is empty (nothing else writes to a connection while its
+        active response is being sent: pipelined answers wait their turn); on TLS or any other
+        transport (the TestClient's) they go in bounded ``pread`` + ``write`` chunks. Raises
+        ``ConnectionAbortedError`` as soon as the client goes away (the file closed at once),
+        or the ``OSError`` of a file that cannot be read to the end (the connection is then
+        dropped: its head promised a length)."""
+        import os
+        import socket
+
+        dup_sock: socket.socket | None = None
+        try:
+            if self.closed or self.transport is None:
+                raise ConnectionAbortedError("Request aborted")
+            if self._out is not None:  # called inside a read batch: keep the order of bytes
+                self._flush()
+            headers = res._headers
+            head = b""
+            if not res.headers_sent:
+                if "content-length" not in headers and "transfer-encoding" not in headers:
+                    headers["content-length"] = ("Content-Length", str(count))
+                head = self._head(res, b"", False)
+            res.finished = True
+            if not res._has_body or count <= 0:
+                if head:
+                    self._write(head)
+                self.write_response(res, b"", True)
+                return
+            sock_fd = -1
+            if not self.is_tls and not res._chunked:
+                sock = self.transport.get_extra_info("socket")
+                try:
+                    sock_fd = sock.fileno() if sock is not None else -1
+                except (OSError, AttributeError, ValueError):
+                    sock_fd = -1
+            if sock_fd >= 0:
+                dup_sock = socket.socket(fileno=os.dup(sock_fd))
+                done = await self._sendfile_body(dup_sock, head, fd, offset, count)
+                offset += done
+                count -= done
+                head = b""
+            if count > 0:  # TLS, a transport without a socket, or a file sendfile refuses
+                if head:
+                    self._write(head)
+                await self._chunked_file_body(res, fd, offset, count)
+            self.write_response(res, b"", True)
+        finally:
+            if dup_sock is not None:
+                try:
+                    self.loop.remove_writer(dup_sock.fileno())
+                except (OSError, ValueError, RuntimeError):
+                    pass
+                dup_sock.close()
+            os.close(fd)
+
+    async def _wait_file_writable(self, fd: int) -> None:
+        """Until ``fd`` (our duplicate of the socket) is writable, or the connection is lost
+        (``connection_lost`` wakes the flow-control waiters)."""
+        loop = self.loop
+        waiter = loop.create_future()
+
+        def ready() -> None:
+            loop.remove_writer(fd)
+            if not waiter.done():
+                waiter.set_result(None)
+
+        loop.add_writer(fd, ready)
+        assert self.flow is not None
+        self.flow._waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            loop.remove_writer(fd)
+            try:
+                self.flow._waiters.remove(waiter)
+            except ValueError:
+                pass
+        if self.closed:
+            raise ConnectionAbortedError("Request aborted")
+
+    async def _sendfile_body(self, sock: socket.socket, head: bytes, fd: int, offset: int, count: int) -> int:
+        """The head and the body by sendfile(2); returns the body bytes sent (fewer than
+        ``count`` only when the kernel refuses this file: the caller goes on in chunks)."""
+        import asyncio as _asyncio
+        import errno
+        import os
+        import socket as _socket
+
+        transport = self.transport
+        assert transport is not None
+        out_fd = sock.fileno()
+        # What the transport still buffers (an earlier pipelined answer, 100 Continue) goes
+        # first; it writes on its own as the socket drains.
+        while transport.get_write_buffer_size():
+            await self._wait_file_writable(out_fd)
+            await _asyncio.sleep(0)  # the transport's own writer may run after ours
+            if self.closed:
+                raise ConnectionAbortedError("Request aborted")
+        try:
+            while head:
+                try:
+                    head = head[sock.send(head, _socket.MSG_MORE):]  # coalesced with the body
+                except (BlockingIOError, InterruptedError):
+                    await self._wait_file_writable(out_fd)
+            sent_total = 0
+            while sent_total < count:
+                if self.closed:
+                    raise ConnectionAbortedError("Request aborted")
+                want = min(count - sent_total, self._SENDFILE_MAX)
+                try:
+                    sent = os.sendfile(out_fd, fd, offset + sent_total, want)
+                except (BlockingIOError, InterruptedError):
+                    await self._wait_file_writable(out_fd)
+                    continue
+                except OSError as exc:
+                    if exc.errno in self._SENDFILE_UNSUPPORTED:
+                        return sent_total
+                    raise
+                if sent == 0:
+                    raise OSError(errno.EIO, "file ended before the length announced in the head")
+                sent_total += sent
+                if sent < want:
+                    await self._wait_file_writable(out_fd)  # the socket buffer is full
+                else:
+                    await _asyncio.sleep(0)  # let the other connections have a turn
+            return sent_total
+        except ConnectionAbortedError:
+            self.abort()
+            raise
+        except OSError as exc:
+            self.abort()
+            if exc.errno in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN, errno.ESHUTDOWN, errno.ECONNABORTED):
+                raise ConnectionAbortedError("Request aborted") from exc
+            raise
+
+    async def _chunked_file_body(self, res: Response, fd: int, offset: int, count: int) -> None:
+        import asyncio as _asyncio
+        import errno
+        import os
+
+        assert self.flow is not None
+        flow = self.flow
+        chunk_size = self._FILE_CHUNK
+        since_yield = 0
+        try:
+            while count > 0:
+                if self.closed:
+                    raise ConnectionAbortedError("Request aborted")
+                data = os.pread(fd, min(count, chunk_size), offset)
+                if not data:
+                    raise OSError(errno.EIO, "file ended before the length announced in the head")
+                offset += len(data)
+                count -= len(data)
+                self.write_response(res, data, False)
+                if flow.write_paused:
+                    await flow.drain()
+                    since_yield = 0
+                else:
+                    since_yield += len(data)
+                    if since_yield >= self._SENDFILE_MAX:
+                        since_yield = 0
+                        await _asyncio.sleep(0)
+                if self.closed:
+                    raise ConnectionAbortedError("Request aborted")
+        except ConnectionAbortedError:
+            self.abort()
+            raise
+        except OSError:
+            self.abort()
+            raise
+
+    # END write_file
+
     # -- output and lifetime ----------------------------------------------------------------
 
     def _write(self, data: bytes) -> None:

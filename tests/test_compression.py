@@ -14,7 +14,7 @@ import brotli
 import pytest
 
 from fastexpress import express
-from fastexpress.compression import compressible, compression, negotiate_encoding, parse_bytes, should_compress
+from fastexpress.middleware.compression import compressible, compression, negotiate_encoding, parse_bytes, should_compress
 from fastexpress.testing import TestClient
 
 NODE_HEADERS = {"date", "connection", "keep-alive"}

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fastexpress import express
-from fastexpress.cors import cors
+from fastexpress.middleware.cors import cors
 from fastexpress.testing import TestClient
 
 NODE_HEADERS = {"date", "connection", "keep-alive"}
@@ -352,8 +352,6 @@ def test_express_cors_is_the_middleware_factory():
     assert express.cors is cors
 
 
-@pytest.mark.xfail(reason="core wiring: fastexpress/__init__.py's lazy names are shadowed by the submodule "
-                          "of the same name once it is imported (reported to the lead)", strict=False)
 def test_from_fastexpress_import():
     from fastexpress import cors as lazy
 

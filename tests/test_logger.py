@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from fastexpress import express
-from fastexpress.logger import FORMATS, TOKENS, basic_auth_user, logger
+from fastexpress.middleware.logger import FORMATS, TOKENS, basic_auth_user, logger
 from fastexpress.testing import TestClient
 
 TIME = r"\d+\.\d{3}"
@@ -95,7 +95,7 @@ def test_dev_is_the_default_format():
 def test_dev_without_color_when_no_color_is_set():
     code = (
         "import io; from fastexpress import express; from fastexpress.testing import TestClient\n"
-        "from fastexpress.logger import logger\n"
+        "from fastexpress.middleware.logger import logger\n"
         "s = io.StringIO(); app = express(); app.use(logger('dev', stream=s))\n"
         "app.get('/', lambda req, res: res.send('hi'))\n"
         "TestClient(app).get('/'); print(repr(s.getvalue()))\n"

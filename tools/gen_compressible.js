@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generate fastexpress/_compressible.py from the installed compressible package
-// (and the mime-db it reads), so fastexpress.compression's default filter
+// (and the mime-db it reads), so fastexpress.middleware.compression's default filter
 // answers exactly as Node's compression middleware does.
 //
 // compressible(type) is db[type].compressible when mime-db defines it, else

@@ -10,7 +10,7 @@ import re
 import sys
 
 from fastexpress import express
-from fastexpress.compression import should_compress
+from fastexpress.middleware.compression import should_compress
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -17,12 +17,12 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
-from .jsvalues import UNDEFINED, js_string
-from .router import spawn
+from ..jsvalues import UNDEFINED, js_string
+from ..router import spawn
 
 if TYPE_CHECKING:
-    from .request import Request
-    from .response import Response
+    from ..request import Request
+    from ..response import Response
 
 __all__ = ["cors"]
 

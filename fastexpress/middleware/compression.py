@@ -21,11 +21,11 @@ import zlib
 from functools import cmp_to_key, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
-from ._compressible import EXCLUDED, EXTRA, FALLBACK
-from .response import Response, _to_bytes
+from .._compressible import EXCLUDED, EXTRA, FALLBACK
+from ..response import Response, _to_bytes
 
 if TYPE_CHECKING:
-    from .request import Request
+    from ..request import Request
 
 try:  # the brotli package is a dependency; without it br is simply never offered
     import brotli as _brotli

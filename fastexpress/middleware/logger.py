@@ -35,12 +35,12 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any, Callable
 
-from .jsvalues import UNDEFINED, js_string
-from .router import arity
+from ..jsvalues import UNDEFINED, js_string
+from ..router import arity
 
 if TYPE_CHECKING:
-    from .request import Request
-    from .response import Response
+    from ..request import Request
+    from ..response import Response
 
 __all__ = ["logger", "token", "format", "compile", "TOKENS", "FORMATS"]
 

@@ -44,6 +44,9 @@ class ServerConfig:
         self.keep_alive_header = b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.keep_alive_timeout)
 
 
+# How long a connection closed after an unread body keeps draining the client's bytes.
+LINGER_SECONDS = 2.0
+
 # PERF: status lines are built once; an unknown code gets Node's "unknown" reason.
 _STATUS_LINES: dict[int, bytes] = {
     code: f"HTTP/1.1 {code} {reason}\r\n".encode("latin-1") for code, reason in STATUS_CODES.items()
@@ -197,7 +200,7 @@ class HttpProtocol(asyncio.Protocol):
         "_began_here", "_msg_bytes", "_consumed",
         "_host_count", "_expect", "_te", "_has_body", "_conditional", "_connection", "_current", "_queue", "_active", "_out",
         "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
-        "_read_time", "_msg_start",
+        "_read_time", "_msg_start", "_lingering",
     )
 
     def __init__(self, handler: Handler, config: ServerConfig | None = None,
@@ -237,6 +240,7 @@ class HttpProtocol(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None  # idle keep-alive (without a sweeper)
         self._idle = False  # waiting for a request, since _idle_since (with a sweeper)
         self._idle_since = 0.0
+        self._lingering = False  # output closed, discarding the client's bytes until it closes
         self._read_time = 0.0  # loop.time() of the current read
         self._msg_start = 0.0  # ... of the read that brought the current request's first byte
         self._head_timer: asyncio.TimerHandle | None = None  # slow request head
@@ -287,6 +291,8 @@ class HttpProtocol(asyncio.Protocol):
         self.flow.resume_writing()
 
     def eof_received(self) -> bool | None:
+        if self._lingering:
+            return None  # the client is done too: close
         # A half-closed client may still read our answers: keep the write side open until the
         # pending responses are written, then close (returning True keeps the transport).
         if self._active is None and not self._queue:
@@ -491,7 +497,7 @@ class HttpProtocol(asyncio.Protocol):
         """Read only while we keep up: stop when requests wait for their turn (bounded
         pipelining) or when the body being received is buffered past the high-water mark."""
         flow = self.flow
-        if flow is None or self.closed:
+        if flow is None or self.closed or self._lingering:
             return
         current = self._current
         if current is None and not flow.read_paused and not self._queue and not self._stop_parsing:
@@ -814,9 +820,23 @@ class HttpProtocol(asyncio.Protocol):
         self._stop_parsing = True
         self._cancel_timer()
         self._cancel_head_timer()
-        if self.transport is not None and not self.closed:
-            self._flush()
-            self.transport.close()
+        transport = self.transport
+        if transport is None or self.closed:
+            return
+        self._flush()
+        if self._current is not None and transport.can_write_eof():
+            # The client is still sending a body we will not read (an early 413, say).
+            # Closing now would make the kernel answer its bytes with a reset that can destroy
+            # our response before it is read: send FIN, drain what comes for a while, then
+            # close (a "lingering close", as nginx and Node do).
+            self._current = None
+            self._lingering = True
+            transport.write_eof()
+            assert self.flow is not None
+            self.flow.resume_reading()
+            self._timer = self.loop.call_later(LINGER_SECONDS, transport.close)
+        else:
+            transport.close()
 
     def _fail(self, status: int) -> None:
         """The parser gave up: answer ``status`` after what is already queued, then close."""

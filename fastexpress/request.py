@@ -61,6 +61,7 @@ class Request:
     cookies: Any = None
     signed_cookies: Any = None
     secret: Any = None
+    files: Any = None  # multipart uploads
 
     def __init__(self, conn: HttpProtocol, method: str, url: str, http_version: str,
                  headers: Headers, keep_alive: bool, has_body: bool) -> None:

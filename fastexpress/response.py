@@ -7,6 +7,7 @@ decides type, length, ETag, 304 and HEAD. ``end``/``write`` hand bytes to the co
 from __future__ import annotations
 
 import json as _json
+import re
 from binascii import b2a_base64 as _b2a_base64
 from hashlib import sha1 as _sha1
 import logging
@@ -558,6 +559,7 @@ def _call_format_handler(fn: Callable[..., Any], req: Request, res: Response) ->
 # -- JSON -------------------------------------------------------------------------------------
 
 _ORJSON_OPTS = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
@@ -627,6 +629,8 @@ def stringify(value: Any, replacer: Any = None, spaces: Any = None, escape: Any 
         # Unusual shapes (big ints, custom indents, UNDEFINED inside): the stdlib encoder.
         text = _json.dumps(_clean_floats(value), indent=indent, separators=(",", ": ") if indent else (",", ":"),
                            ensure_ascii=False, default=_js_default, allow_nan=False)
+        # A lone surrogate (it cannot be UTF-8) is escaped, as JSON.stringify does.
+        text = _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
     if escape:
         text = text.translate(_ESCAPES)
     return text

@@ -31,6 +31,7 @@ class FakeTransport(asyncio.Transport):
         self.reading = True
         self.peer = peer
         self.ssl = ssl
+        self.eof_written = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self.closed:
@@ -51,6 +52,18 @@ class FakeTransport(asyncio.Transport):
 
     def is_closing(self) -> bool:
         return self.closed
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        # The client sees the end of our output; the in-memory peer sends nothing more.
+        self.eof_written = True
+        self.loop.call_soon(self._peer_eof)
+
+    def _peer_eof(self) -> None:
+        if not self.closed and not self.protocol.eof_received():
+            self.close()
 
     def pause_reading(self) -> None:
         self.reading = False

@@ -514,3 +514,36 @@ def test_graceful_close(loop: asyncio.AbstractEventLoop) -> None:
             await thread(fetch, port, get("/"))  # no longer accepting
 
     serve(loop, app, body)
+
+
+# -- an early answer to a large upload ----------------------------------------------------------
+
+def _upload_refused(port: int) -> bytes:
+    """POST 3 MB with Connection: close, sending all of it before reading, as simple clients do."""
+    sock = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    body = b"{" + b" " * (3 * 1024 * 1024) + b"}"
+    head = (b"POST /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    received = bytearray()
+    try:
+        sock.sendall(head + body)
+        while data := sock.recv(65536):
+            received += data
+    except (ConnectionResetError, BrokenPipeError) as exc:
+        return repr(exc).encode() + b" after " + bytes(received[:60])
+    finally:
+        sock.close()
+    return bytes(received)
+
+
+def test_early_413_survives_an_unread_upload(loop: asyncio.AbstractEventLoop) -> None:
+    """The server answers 413 before the body arrives and closes: the client, still sending,
+    must get the answer, not a reset (the server drains before it closes)."""
+    app = bare_app()
+    app.post("/up", express.json(limit="1kb"), lambda req, res: res.send("read"))
+
+    async def body(server: Any) -> list[bytes]:
+        return [await thread(_upload_refused, server.port) for _ in range(5)]
+
+    for answer in serve(loop, app, body):
+        assert answer.startswith(b"HTTP/1.1 413 Payload Too Large\r\n"), answer[:200]

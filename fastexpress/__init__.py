@@ -16,12 +16,12 @@ __version__ = "0.1.0"
 # Middleware and helpers that live in their own modules, loaded on first use:
 # name -> (module, attribute).
 _LAZY = {
-    "static": ("static", "static"),
+    "static": ("middleware.static", "static"),
     "json": ("bodyparser", "json"),
     "urlencoded": ("bodyparser", "urlencoded"),
     "text": ("bodyparser", "text"),
     "raw": ("bodyparser", "raw"),
-    "multipart": ("multipart", "multipart"),
+    "multipart": ("middleware.multipart", "multipart"),
     "cookie_parser": ("cookies", "cookie_parser"),
     "cookieParser": ("cookies", "cookie_parser"),
     "compression": ("middleware.compression", "compression"),

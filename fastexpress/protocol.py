@@ -708,7 +708,7 @@ class HttpProtocol(asyncio.Protocol):
         if self.closed:
             raise ConnectionAbortedError("Request aborted")
 
-    async def _sendfile_body(self, sock: socket.socket, head: bytes, fd: int, offset: int, count: int) -> int:
+    async def _sendfile_body(self, sock, head: bytes, fd: int, offset: int, count: int) -> int:  # type: ignore[no-untyped-def]
         """The head and the body by sendfile(2); returns the body bytes sent (fewer than
         ``count`` only when the kernel refuses this file: the caller goes on in chunks)."""
         import asyncio as _asyncio

@@ -18,6 +18,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
+from .router import pathname
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -143,8 +144,7 @@ class Request:
             from .router import strip_protohost
 
             url = url[len(strip_protohost(url)):] or "/"
-        end = url.find("?")
-        return url if end < 0 else url[:end]
+        return pathname(url)
 
     @property
     def query(self) -> Any:
@@ -159,7 +159,9 @@ class Request:
             # parseurl's query is null without a '?'; the built-in parsers give {} for it.
             result = parse(None) if parse not in _BUILTIN_PARSERS else {}
         else:
-            result = parse(url[start + 1:])
+            query = url[start + 1:]
+            hash_at = query.find("#")  # the fragment is not part of the query (parseurl)
+            result = parse(query if hash_at < 0 else query[:hash_at])
         self._query = result
         self._query_url = url
         return result

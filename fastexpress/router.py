@@ -129,9 +129,12 @@ def strip_protohost(url: str) -> str:
     return url if end == -1 else url[:end]
 
 
-def _pathname(url: str) -> str:
+def pathname(url: str) -> str:
+    """The path of a request target, as parseurl gives it: before any ``?`` or ``#``."""
     end = url.find("?")
-    return url if end < 0 else url[:end]
+    path = url if end < 0 else url[:end]
+    hash_at = path.find("#")
+    return path if hash_at < 0 else path[:hash_at]
 
 
 def _match_slash(path: str) -> Match:
@@ -496,8 +499,7 @@ class _RouterRun:
         url = req.url
         if self.protohost:
             url = url[len(self.protohost):]
-        end = url.find("?")
-        path = url if end < 0 else url[:end]
+        path = pathname(url)
         method = req.method
         layer: Layer | None = None
         match: Match | None = None

@@ -14,7 +14,7 @@ import pytest
 
 import fastexpress
 from fastexpress import HTTPError, express
-from fastexpress import multipart as mp
+from fastexpress.middleware import multipart as mp
 from fastexpress.testing import TestClient, build_request
 
 B = "----fxBoundaryZZ"
@@ -82,10 +82,9 @@ def chunked(headers: dict[str, str], pieces: Iterator[bytes]) -> Iterator[bytes]
 
 def test_exports():
     assert express.multipart is mp.multipart
-    # The package attribute may be the function or (once imported) this module: both make the
-    # middleware.
     from fastexpress import multipart
 
+    assert multipart is mp.multipart
     assert isinstance(multipart(files=1), mp._Multipart)
     assert isinstance(fastexpress.multipart(files=1), mp._Multipart)
 

@@ -1142,3 +1142,14 @@ def test_automatic_options_answered_by_innermost_router():
     app.use(router)
     r = TestClient(app).options("/y")
     assert (r.headers["Allow"], r.text) == ("POST", "POST")
+
+
+def test_fragment_is_not_part_of_the_path_or_query() -> None:
+    # parseurl drops '#...': Express routes GET /p/abc#frag to /p/:id with id "abc".
+    from fastexpress.testing import TestClient
+
+    app = express()
+    app.get("/p/:id", lambda req, res: res.json({"id": req.params["id"], "path": req.path, "q": req.query}))
+    with TestClient(app) as client:
+        responses, _ = client.exchange(b"GET /p/abc?q=1#frag HTTP/1.1\r\nHost: a\r\n\r\n", responses=1)
+    assert responses[0].json() == {"id": "abc", "path": "/p/abc", "q": {"q": "1"}}

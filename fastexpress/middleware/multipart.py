@@ -16,15 +16,13 @@ busboy's message; a part without a field name is a 400 ``MISSING_FIELD_NAME``.
 from __future__ import annotations
 
 import re
-import sys
 import tempfile
-import types
 from typing import Any, BinaryIO, Callable
 
-from .bodyparser import lookup_charset, parse_bytes
-from .errors import ClientDisconnect, HTTPError
-from .httputil import parse_content_type
-from .typeis import request_is
+from ..bodyparser import lookup_charset, parse_bytes
+from ..errors import ClientDisconnect, HTTPError
+from ..httputil import parse_content_type
+from ..typeis import request_is
 
 try:
     from python_multipart.exceptions import FormParserError
@@ -705,15 +703,3 @@ def multipart(limits: dict[str, Any] | None = None, /, **opts: Any) -> Callable[
     cfg.charset = str(options["charset"] or "utf-8").lower()
     cfg.spool_max_size = int(options["spool_max_size"])
     return _Multipart(cfg)
-
-
-class _CallableModule(types.ModuleType):
-    """``fastexpress.multipart`` is both this module and the middleware factory: once the module
-    is imported, Python binds the package attribute ``multipart`` to the module, so calling it
-    must still make the middleware (``from fastexpress import multipart; multipart(files=2)``)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Callable[..., Any]:
-        return multipart(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

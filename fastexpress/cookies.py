@@ -23,7 +23,7 @@ from typing import Any, Callable, Literal
 from urllib.parse import quote
 
 from .httputil import _js_key_order
-from .jsvalues import js_number, js_string
+from .jsvalues import js_number, js_string, js_truthy
 from .querystring import _decode_uri_component
 from .response import UNDEFINED, stringify
 
@@ -66,17 +66,6 @@ def _now_ms() -> int:
 
 
 # -- JavaScript values ------------------------------------------------------------------------
-
-def _truthy(value: Any) -> bool:
-    """JavaScript truthiness for the values an options dict holds (``[]`` and ``{}`` are true)."""
-    if value is None or value is False or value is UNDEFINED:
-        return False
-    if isinstance(value, (int, float)):
-        return value == value and value != 0
-    if isinstance(value, str):
-        return value != ""
-    return True
-
 
 def _to_number(value: Any) -> float | int:
     """JavaScript's ``ToNumber`` (``value - 0``) for the values an option can hold; NaN when
@@ -191,7 +180,7 @@ def serialize(name: str, value: Any, options: dict[str, Any] | None = None, /, *
 
 def _serialize(name: str, val: Any, opt: dict[str, Any]) -> str:
     enc = opt.get("encode")
-    if not _truthy(enc):
+    if not js_truthy(enc):
         enc = encode_uri_component
     elif not callable(enc):
         raise TypeError("option encode is invalid")
@@ -210,14 +199,14 @@ def _serialize(name: str, val: Any, opt: dict[str, Any]) -> str:
         parts += "; Max-Age=", js_number(math.floor(number))
 
     domain = opt.get("domain")
-    if _truthy(domain):
+    if js_truthy(domain):
         domain = js_string(domain)
         if not _DOMAIN.fullmatch(domain):
             raise TypeError("option domain is invalid")
         parts += "; Domain=", domain
 
     path = opt.get("path")
-    if _truthy(path):
+    if js_truthy(path):
         path = js_string(path)
         if not _PATH.fullmatch(path):
             raise TypeError("option path is invalid")
@@ -232,22 +221,22 @@ def _serialize(name: str, val: Any, opt: dict[str, Any]) -> str:
             raise TypeError("option expires is invalid")
         parts += "; Expires=", utc_string(ms)
 
-    if _truthy(opt.get("http_only")):
+    if js_truthy(opt.get("http_only")):
         parts.append("; HttpOnly")
-    if _truthy(opt.get("secure")):
+    if js_truthy(opt.get("secure")):
         parts.append("; Secure")
-    if _truthy(opt.get("partitioned")):
+    if js_truthy(opt.get("partitioned")):
         parts.append("; Partitioned")
 
     priority = opt.get("priority")
-    if _truthy(priority):
+    if js_truthy(priority):
         shown = _PRIORITIES.get(priority.lower()) if isinstance(priority, str) else None
         if shown is None:
             raise TypeError("option priority is invalid")
         parts += "; Priority=", shown
 
     same_site = opt.get("same_site")
-    if _truthy(same_site):
+    if js_truthy(same_site):
         if same_site is True:
             shown = "Strict"
         elif isinstance(same_site, str):
@@ -356,7 +345,7 @@ def unsign(value: str, secret: str | bytes) -> str | Literal[False]:
 # -- cookie-parser 1.4.7 -------------------------------------------------------------------------
 
 def _secrets(secret: Any) -> list[Any]:
-    if not _truthy(secret):
+    if not js_truthy(secret):
         return []
     if isinstance(secret, (list, tuple)):
         return list(secret)
@@ -493,8 +482,8 @@ def cookie(res: Any, name: str, value: Any, **options: Any) -> Any:
 
 def _cookie(res: Any, name: str, value: Any, opts: dict[str, Any]) -> Any:
     secret = res.req.secret
-    signed = _truthy(opts.get("signed"))
-    if signed and not _truthy(secret):
+    signed = js_truthy(opts.get("signed"))
+    if signed and not js_truthy(secret):
         raise RuntimeError('cookieParser("secret") required for signed cookies')
     val = _cookie_value(value)
     if signed:

@@ -77,3 +77,15 @@ def js_string(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join("" if v is None or v is UNDEFINED else js_string(v) for v in value)
     return str(value)
+
+
+def js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: ``[]`` and ``{}`` are true; ``0``, ``NaN``, ``''``, ``None``
+    (null) and ``UNDEFINED`` are not."""
+    if value is None or value is False or value is UNDEFINED:
+        return False
+    if isinstance(value, str):
+        return value != ""
+    if isinstance(value, (int, float)):
+        return value == value and value != 0
+    return True

@@ -22,6 +22,7 @@ from functools import cmp_to_key, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._compressible import EXCLUDED, EXTRA, FALLBACK
+from ..bodyparser import parse_bytes
 from ..response import Response, _to_bytes
 
 if TYPE_CHECKING:
@@ -75,28 +76,6 @@ def should_compress(req: Request, res: Response) -> bool:
     return entry is not None and compressible(entry[1])
 
 
-_BYTES_RE = re.compile(r"^((-|\+)?(\d+(?:\.\d+)?)) *(kb|mb|gb|tb|pb)$", re.IGNORECASE)
-_BYTES_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}
-_INT_PREFIX = re.compile(r"^\s*([+-]?\d+)")
-
-
-def parse_bytes(value: Any) -> int | float | None:
-    """The npm ``bytes.parse`` (3.1): ``1024``, ``"1kb"``, ``"1.5mb"``; None when unparsable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and math.isnan(value) else value
-    if not isinstance(value, str):
-        return None
-    match = _BYTES_RE.match(value)
-    if match:
-        number, unit = float(match.group(1)), match.group(4).lower()
-    else:
-        prefix = _INT_PREFIX.match(value)  # parseInt(value, 10)
-        if prefix is None:
-            return None
-        number, unit = float(prefix.group(1)), "b"
-    return math.floor(_BYTES_UNITS[unit] * number)
 
 
 _JS_NUMBER = re.compile(r"[+-]?(?:Infinity|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)")

@@ -17,7 +17,7 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..jsvalues import UNDEFINED, js_string
+from ..jsvalues import js_string, js_truthy
 from ..router import spawn
 
 if TYPE_CHECKING:
@@ -44,17 +44,6 @@ _KNOWN = frozenset({"origin", "methods", "allowed_headers", "headers", "exposed_
                     "max_age", "preflight_continue", "options_success_status"})
 
 
-def _truthy(value: Any) -> bool:
-    """JavaScript truthiness: empty lists and dicts are true; 0, NaN, '' and None are not."""
-    if value is None or value is False or value is UNDEFINED:
-        return False
-    if isinstance(value, str):
-        return value != ""
-    if isinstance(value, (int, float)):
-        return value != 0 and not (isinstance(value, float) and math.isnan(value))
-    return True
-
-
 def _normalize(options: Any) -> dict[str, Any]:
     if options is None:
         return {}
@@ -75,7 +64,7 @@ def _origin_allowed(origin: str | None, allowed: Any) -> bool:
     if _is_regex(allowed):
         # RegExp.test(undefined) tests the string "undefined", as in JavaScript.
         return allowed.search("undefined" if origin is None else origin) is not None
-    return _truthy(allowed)
+    return js_truthy(allowed)
 
 
 def _join(value: Any) -> Any:
@@ -122,7 +111,7 @@ def _headers(req: Request | None, options: dict[str, Any], preflight: bool) -> l
     request_origin = req.headers.get("origin") if req is not None else None
     origin = options.get("origin")
     # configureOrigin
-    if not _truthy(origin) or origin == "*":
+    if not js_truthy(origin) or origin == "*":
         headers.append(("Access-Control-Allow-Origin", "*"))
     elif isinstance(origin, str):
         headers.append(("Access-Control-Allow-Origin", origin))
@@ -140,9 +129,9 @@ def _headers(req: Request | None, options: dict[str, Any], preflight: bool) -> l
         headers.append(("Access-Control-Allow-Methods", _join(options.get("methods"))))
         # configureAllowedHeaders
         allowed_headers = options.get("allowed_headers")
-        if not _truthy(allowed_headers):
+        if not js_truthy(allowed_headers):
             allowed_headers = options.get("headers")
-        if not _truthy(allowed_headers):
+        if not js_truthy(allowed_headers):
             allowed_headers = req.headers.get("access-control-request-headers")
             headers.append(("Vary", "Access-Control-Request-Headers"))
         else:
@@ -151,17 +140,17 @@ def _headers(req: Request | None, options: dict[str, Any], preflight: bool) -> l
             headers.append(("Access-Control-Allow-Headers", allowed_headers))
         # configureMaxAge
         max_age = options.get("max_age")
-        if (isinstance(max_age, (int, float)) and not isinstance(max_age, bool)) or _truthy(max_age):
+        if (isinstance(max_age, (int, float)) and not isinstance(max_age, bool)) or js_truthy(max_age):
             text = js_string(max_age) if not isinstance(max_age, float) or not math.isnan(max_age) else "NaN"
             if text:
                 headers.append(("Access-Control-Max-Age", text))
     # configureExposedHeaders
     exposed = options.get("exposed_headers")
-    if _truthy(exposed):
+    if js_truthy(exposed):
         exposed = _join(exposed)
         if _length(exposed):
             headers.append(("Access-Control-Expose-Headers", exposed))
-    return [(name, value) for name, value in headers if _truthy(value)]
+    return [(name, value) for name, value in headers if js_truthy(value)]
 
 
 @lru_cache(maxsize=256)
@@ -237,7 +226,7 @@ def cors(options: Any = None, /, **opts: Any) -> Callable[..., Any]:
 
     def run(req: Request, res: Response, next: Callable[..., Any], options: dict[str, Any]) -> Any:
         origin = options.get("origin")
-        if not _truthy(origin):
+        if not js_truthy(origin):
             next()
             return None
         if not callable(origin) or _is_regex(origin):
@@ -245,9 +234,9 @@ def cors(options: Any = None, /, **opts: Any) -> Callable[..., Any]:
             return None
 
         def with_origin(err: Any, value: Any) -> None:
-            if _truthy(err):
+            if js_truthy(err):
                 next(err)
-            elif not _truthy(value):
+            elif not js_truthy(value):
                 next()
             else:
                 _apply(req, res, {**options, "origin": value}, next)
@@ -264,7 +253,7 @@ def cors(options: Any = None, /, **opts: Any) -> Callable[..., Any]:
 
     def cors_delegate(req: Request, res: Response, next: Callable[..., Any]) -> Any:
         def with_options(err: Any, value: Any) -> Any:
-            if _truthy(err):
+            if js_truthy(err):
                 next(err)
                 return None
             return run(req, res, next, {**DEFAULTS, **_normalize(value)})

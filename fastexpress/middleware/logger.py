@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import os
 import re
 import sys
@@ -35,7 +34,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..jsvalues import UNDEFINED, js_string
+from ..jsvalues import UNDEFINED, js_string, js_truthy
 from ..router import arity
 
 if TYPE_CHECKING:
@@ -63,16 +62,6 @@ def escape_log_field(value: Any) -> str | None:
         return None
     text = js_string(value)
     return _ESCAPE_RE.sub(_escape_char, text) if _ESCAPE_RE.search(text) else text
-
-
-def _truthy(value: Any) -> bool:
-    if value is None or value is False or value is UNDEFINED:
-        return False
-    if isinstance(value, str):
-        return value != ""
-    if isinstance(value, (int, float)):
-        return value != 0 and not (isinstance(value, float) and math.isnan(value))
-    return True
 
 
 def _to_fixed(value: float, digits: Any) -> str:
@@ -294,7 +283,7 @@ def compile(fmt: str) -> Callable[[Any, Any, Any], str]:  # noqa: A001 - morgan'
             if type(value) is str:
                 append(value or "-")
             else:
-                append(js_string(value) if _truthy(value) else "-")
+                append(js_string(value) if js_truthy(value) else "-")
         append(tail)
         return "".join(out)
 

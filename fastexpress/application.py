@@ -219,8 +219,14 @@ class App:
         # PERF: without a callback the router makes the final handler only when it is reached.
         return self.router.handle(req, res, callback)
 
-    def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
-        return self.handle(req, res, next)
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        """An ASGI 3 application (``uvicorn module:app``); mounted as a middleware in a Router,
+        ``(req, res, next)``. Async because ASGI servers detect the interface by it."""
+        if type(scope) is dict:
+            from .asgi import serve_asgi
+
+            return await serve_asgi(self, scope, receive, send)
+        return self.handle(scope, receive, send)
 
     def _log_error(self, err: Any) -> None:
         # A client that went away is not the app's error: no traceback storm for it.

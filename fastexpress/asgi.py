@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from ._accel import validate_header
 from .headers import Headers
-from .protocol import ServerConfig
+from .protocol import ServerConfig, has_body
 from .request import Request
 from .response import Response
 
@@ -198,8 +198,7 @@ class AsgiConnection:
         headers = res._headers
         status = res.status_code
         no_content = status == 204 or status == 304
-        has_body = req.method != "HEAD" and (status == 200 or (status >= 200 and not no_content))
-        res._has_body = has_body
+        res._has_body = body = has_body(req.method, status)
         message = res.status_message
         if message is not None and ("\r" in message or "\n" in message):
             raise ValueError("Invalid character in statusMessage")
@@ -209,7 +208,7 @@ class AsgiConnection:
             name, value = item
             if lname in _SERVER_OWNED:
                 if lname == "transfer-encoding":
-                    res._chunked = has_body and "chunked" in str(value).lower()
+                    res._chunked = body and "chunked" in str(value).lower()
                 continue
             if no_content and lname == "content-length" and value != "0":
                 continue  # no body follows; a server would hold the response to that length
@@ -226,7 +225,7 @@ class AsgiConnection:
                 for item in value:
                     validate_header(name, item)
                     out.append((bname, item.encode("latin-1")))
-        if has_body and end and "content-length" not in headers and "transfer-encoding" not in headers:
+        if body and end and "content-length" not in headers and "transfer-encoding" not in headers:
             out.append((b"Content-Length", b"%d" % len(data)))
         res.headers_sent = True
         return {"type": "http.response.start", "status": status, "headers": out}

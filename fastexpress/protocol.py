@@ -84,6 +84,12 @@ class _DateCache:
 _date = _DateCache()
 
 
+def has_body(method: str, status: int) -> bool:
+    """Whether a response carries a body: not to HEAD, and not 1xx, 204 or 304 (Node's
+    ServerResponse rule, shared by every connection kind)."""
+    return method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
+
+
 def _error_response(status: int) -> bytes:
     # The exact bytes Node writes for a client error it answers itself.
     return status_line(status) + b"Connection: close\r\n\r\n"
@@ -531,8 +537,7 @@ class HttpProtocol(asyncio.Protocol):
         req = res.req
         headers = res._headers
         status = res.status_code
-        has_body = req.method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
-        res._has_body = has_body
+        res._has_body = body = has_body(req.method, status)
         keep_alive = req.keep_alive and not (self.state is not None and self.state.closing)
         tail = b""
         if "date" not in headers:
@@ -543,7 +548,7 @@ class HttpProtocol(asyncio.Protocol):
                 keep_alive = False
         framing = b""
         if "content-length" not in headers and "transfer-encoding" not in headers:
-            if not has_body:
+            if not body:
                 pass
             elif end:
                 framing = b"Content-Length: %d\r\n" % len(data)
@@ -554,7 +559,7 @@ class HttpProtocol(asyncio.Protocol):
                 keep_alive = False  # HTTP/1.0 without a length: the close ends the body
         elif "transfer-encoding" in headers:
             te = headers["transfer-encoding"][1]
-            res._chunked = has_body and "chunked" in str(te).lower()
+            res._chunked = body and "chunked" in str(te).lower()
         if conn is None:
             if keep_alive:
                 tail += self.config.keep_alive_header
@@ -565,7 +570,7 @@ class HttpProtocol(asyncio.Protocol):
         if line is None:
             line = status_line(status, res.status_message)
         res.headers_sent = True
-        if not has_body:
+        if not body:
             data = b""
         elif res._chunked and data:
             data = chunk(data)

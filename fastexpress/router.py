@@ -496,12 +496,20 @@ class _RouterRun:
             # Express defers after 100 synchronous layers; so do we, to bound recursion.
             self.sync = 0
             return _defer(self, err)
+        layer = stack[idx]
+        if layer.slash and layer_error is None and 2 <= layer.nargs <= 3:
+            # PERF: `use(fn)` at the root: it matches every path with no params, so the
+            # matching and prefix logic below has nothing to do (the usual middleware chain).
+            self.idx = idx + 1
+            req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
+            result = invoke(layer.handle, layer.is_async, (req, self.res, self) if layer.nargs == 3 else (req, self.res), self)
+            self.sync = 0
+            return result
         url = req.url
         if self.protohost:
             url = url[len(self.protohost):]
         path = pathname(url)
         method = req.method
-        layer: Layer | None = None
         match: Match | None = None
         route: Route | None = None
         count = len(stack)
@@ -528,7 +536,7 @@ class _RouterRun:
                 break
             match = None
         self.idx = idx
-        if match is None or layer is None:
+        if match is None:
             return self._done(layer_error)
         if route is not None:
             req.route = route

@@ -323,6 +323,11 @@ class _Hook:
         self.compress, self.flush_fn, self.finish = config.new_stream(method)
         res.set_header("Content-Encoding", method)
         res.remove_header("Content-Length")
+        etag = headers.get("etag")
+        if etag is not None and isinstance(etag[1], str) and not etag[1].startswith("W/"):
+            # The encoded bytes are not the ones a strong validator names: weaken it, as
+            # nginx's gzip does (npm compression leaves it; a deliberate difference).
+            headers["etag"] = (etag[0], "W/" + etag[1])
 
 
 # -- options ----------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ log = logging.getLogger("fastexpress.error")
 # Set (as JSON) in the environment of a worker process by the supervisor.
 WORKER_ENV = "FASTEXPRESS_WORKER"
 
+# Seconds a graceful close waits for the first request of a connection accepted just before it.
+FRESH_GRACE = 0.5
+
 
 class StartupError(RuntimeError):
     """A startup hook raised (the hook's exception is ``__cause__``)."""
@@ -114,18 +117,30 @@ class Server:
     async def close(self, timeout: float | None = None) -> None:
         """Stop accepting, close idle connections now, let in-flight responses finish (up to
         ``timeout``, default the ``graceful_timeout`` option), then drop what is left; then
-        run the app's shutdown hooks (once)."""
+        run the app's shutdown hooks (once). A connection accepted but not yet read from is
+        not idle: its first request gets ``FRESH_GRACE`` seconds to arrive and is answered
+        (with ``Connection: close``)."""
         state = self._state
         state.closing = True
         state.stop_sweeping()
         self._server.close()
-        for conn in list(state.connections):
-            conn.close_idle()
-        deadline = asyncio.get_running_loop().time() + (self.config.graceful_timeout if timeout is None else timeout)
-        while state.connections and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.02)
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        deadline = now + (self.config.graceful_timeout if timeout is None else timeout)
+        # A connection accepted just now whose request has not been read yet is not idle: its
+        # client has sent (or is sending) a request, so it gets a moment to arrive.
+        fresh_until = min(deadline, now + FRESH_GRACE)
+
+        def close_idle() -> None:
+            fresh_ok = loop.time() < fresh_until
             for conn in list(state.connections):
-                conn.close_idle()
+                if not (fresh_ok and conn._read_time == 0.0):
+                    conn.close_idle()
+
+        close_idle()
+        while state.connections and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+            close_idle()
         for conn in list(state.connections):
             conn.abort()
         await self._server.wait_closed()

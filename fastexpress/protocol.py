@@ -44,6 +44,9 @@ class ServerConfig:
         self.keep_alive_header = b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.keep_alive_timeout)
 
 
+# Bodies up to this size are copied behind their head into one buffer; larger ones are not.
+_COALESCE_MAX = 16 * 1024
+
 # How long a connection closed after an unread body keeps draining the client's bytes.
 LINGER_SECONDS = 2.0
 
@@ -519,18 +522,24 @@ class HttpProtocol(asyncio.Protocol):
             if end:
                 res._on_finish_closed()
             return
+        gather = False
         if not res.headers_sent:
+            if self._out is None:  # outside a read batch: head and body still leave together
+                self._out = []
+                gather = True
             data = self._head(res, data, end)
         elif res._chunked and data:
             data = chunk(data)
         elif not res._has_body:
             data = b""
-        if end and res._chunked:
-            data += b"0\r\n\r\n"
         if data:
             self._write(data)
+        if end and res._chunked:
+            self._write(b"0\r\n\r\n")
         if end:
             self._response_done(res)
+        if gather:
+            self._flush()
 
     def _head(self, res: Response, data: bytes, end: bool) -> bytes:
         """Frame a response the way Node's ServerResponse does (`_storeHeader`)."""
@@ -574,7 +583,12 @@ class HttpProtocol(asyncio.Protocol):
             data = b""
         elif res._chunked and data:
             data = chunk(data)
-        return build_head(line, headers.values(), tail + framing if framing else tail, data)
+        tail = tail + framing if framing else tail
+        if len(data) <= _COALESCE_MAX:
+            return build_head(line, headers.values(), tail, data)
+        # PERF: a large body is not copied behind the head; both go out in one writev.
+        self._write(build_head(line, headers.values(), tail))
+        return data
 
     def _response_done(self, res: Response) -> None:
         req = res.req
@@ -819,7 +833,12 @@ class HttpProtocol(asyncio.Protocol):
         out = self._out
         self._out = None
         if out and self.transport is not None and not self.closed:
-            self.transport.write(out[0] if len(out) == 1 else b"".join(out))
+            if len(out) == 1:
+                self.transport.write(out[0])
+            elif len(out) < 16 or sum(map(len, out)) > 65536:
+                self.transport.writelines(out)  # uvloop: one writev, no copy
+            else:
+                self.transport.write(b"".join(out))  # many small answers: one buffer
 
     def _close_after_write(self) -> None:
         self._stop_parsing = True

@@ -559,8 +559,6 @@ def _parse_values(
             continue
         bracket_equals = part.find("]=")
         pos = part.find("=") if bracket_equals == -1 else bracket_equals + 1
-        # `[]` belongs to the key only right before the split point.
-        is_empty_bracket_key = pos > 1 and part[pos - 2 : pos] == "[]"
         val: Any
         if pos == -1:
             key = _qs_decode(part, charset)

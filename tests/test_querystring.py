@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from fastexpress import querystring as qsmod
 from fastexpress.jsvalues import js_number
 from fastexpress.querystring import (
     QueryArrayLimitError,

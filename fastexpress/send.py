@@ -589,26 +589,14 @@ class SendStream:
         return self._found(path, f)
 
     def _try_extensions(self, path: str, err: OSError | None) -> Outcome:
-        for ext in self.options.extensions:
-            candidate = path + "." + ext
-            try:
-                f = self._open(candidate)
-            except _Outside:
-                return self.error(403)
-            except OSError as exc:
-                err = exc
-                continue
-            if f.is_dir:
-                f.close()
-                err = None
-                continue
-            return self._found(candidate, f)
-        return self._stat_error(err) if err is not None else self.error(404)
+        return self._first_file([path + "." + ext for ext in self.options.extensions], err)
 
     def _send_index(self, path: str) -> Outcome:
-        err: OSError | None = None
-        for name in self.options.index:
-            candidate = node_join(path, name)
+        return self._first_file([node_join(path, name) for name in self.options.index], None)
+
+    def _first_file(self, candidates: list[str], err: OSError | None) -> Outcome:
+        """Send the first candidate that is a file (directories are skipped, as send does)."""
+        for candidate in candidates:
             try:
                 f = self._open(candidate)
             except _Outside:

@@ -2,7 +2,7 @@
 
 Used by ``run.py --memory``. Protocol on stdout/stdin, one JSON line each way:
   1. prints {"opened": n, "failed": n, "errors": [...], "seconds": s} once every connection
-     has had its response (or failed);
+     has had its response (or failed, or 90 s have passed);
   2. waits for a line on stdin, then prints {"alive": n} (connections the server has not
      closed) and closes everything.
 
@@ -44,13 +44,23 @@ async def one(port: int, request: bytes, sem: asyncio.Semaphore):
         return reader, writer
 
 
-async def main(port: int, n: int, path: str) -> None:
+async def main(port: int, n: int, path: str, deadline: float = 90.0) -> None:
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
     sem = asyncio.Semaphore(200)
     t0 = time.monotonic()
-    results = await asyncio.gather(*(one(port, request, sem) for _ in range(n)), return_exceptions=True)
-    conns = [r for r in results if not isinstance(r, BaseException)]
-    errors = sorted({f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)})
+    tasks = [asyncio.ensure_future(one(port, request, sem)) for _ in range(n)]
+    done, pending = await asyncio.wait(tasks, timeout=deadline)
+    for t in pending:  # bounded: whatever is not answered by the deadline counts as failed
+        t.cancel()
+    conns, errors = [], set()
+    for t in done:
+        if t.exception() is None:
+            conns.append(t.result())
+        else:
+            errors.add(f"{type(t.exception()).__name__}: {t.exception()}")
+    if pending:
+        errors.add(f"{len(pending)} not answered within {deadline:.0f} s")
+    errors = sorted(errors)
     print(json.dumps({"opened": len(conns), "failed": n - len(conns), "errors": errors[:5],
                       "seconds": round(time.monotonic() - t0, 2)}), flush=True)
     loop = asyncio.get_running_loop()

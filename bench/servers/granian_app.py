@@ -4,7 +4,9 @@ Uses Granian's embedded server so that the whole server is one process on the lo
 There is no middleware in a bare RSGI app, so the middleware scenario is not implemented (404).
 
 Usage: python granian_app.py PORT. BENCH_KEEP_ALIVE (seconds) raises the header read timeout
-(Granian's idle keep-alive limit).
+(Granian's idle keep-alive limit) and lifts the backpressure limit (by default backlog/workers
+requests at once, which also caps the connections held open) to 100,000, as the other servers
+hold any number of connections.
 """
 import os
 import sys
@@ -39,6 +41,7 @@ async def main(port: int) -> None:
     options = {}
     if os.environ.get("BENCH_KEEP_ALIVE"):
         options["http1_settings"] = HTTP1Settings(header_read_timeout=int(os.environ["BENCH_KEEP_ALIVE"]) * 1000)
+        options["backpressure"] = 100_000
     server = Server(app, address="127.0.0.1", port=port, interface=Interfaces.RSGI, runtime_threads=1,
                     log_enabled=False, backlog=4096, **options)
     await server.serve()

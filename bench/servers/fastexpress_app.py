@@ -5,12 +5,21 @@ pure-Python twin. BENCH_KEEP_ALIVE (seconds) overrides the idle keep-alive timeo
 """
 import os
 import sys
+import tempfile
 
 from fastexpress import express
 
 BODY_64K = ("abcdefghijklmnopqrstuvwxyz012345" * 2048)  # 65,536 characters
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The 1 MiB file for send_file: made once per process in a temporary folder.
+FILE_1M = os.path.join(tempfile.mkdtemp(prefix="fastexpress-bench-"), "1m.bin")
+with open(FILE_1M, "wb") as f:
+    f.write(bytes(range(256)) * 4096)
+ITEMS = [f"item {i}" for i in range(10)]
 
 app = express()
+app.set("views", os.path.join(HERE, "views"))
+app.set("view engine", "html")  # Jinja2
 
 
 @app.get("/plaintext")
@@ -46,9 +55,27 @@ def body64k(req, res):
     res.type("text/plain").send(BODY_64K)
 
 
+def echo_json(req, res):
+    res.json({"count": len(req.body["items"])})
+
+
+app.post("/echo-json", express.json(), echo_json)
+
+
+@app.get("/file")
+def file_1m(req, res):
+    res.send_file(FILE_1M)
+
+
+@app.get("/render")
+def render(req, res):
+    res.render("hello", {"title": "bench", "name": "World", "items": ITEMS})
+
+
 if __name__ == "__main__":
     options = {}
     if os.environ.get("BENCH_KEEP_ALIVE"):
         options["keep_alive_timeout"] = float(os.environ["BENCH_KEEP_ALIVE"])
         options["backlog"] = 4096
-    app.listen(int(sys.argv[1]), "127.0.0.1", **options)
+    workers = int(os.environ.get("BENCH_WORKERS", "1"))
+    app.listen(int(sys.argv[1]), "127.0.0.1", workers=workers, **options)

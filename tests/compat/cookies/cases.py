@@ -1,7 +1,6 @@
 """Request cases for the cookies suite (app.js vs app.py in this folder).
 
-Same structure as tests/compat/cases.py (that module cannot be imported from here under its
-own name, so `Case` and `case` are defined again). Sections: res.cookie, res.clearCookie,
+Same structure as tests/compat/cases.py (`Case` comes from there). Sections: res.cookie, res.clearCookie,
 cookie-parser (req.cookies / req.signedCookies / req.secret) and the helpers it exports.
 Signed cookie values are computed here with hmac (cookie-signature's algorithm) so that the
 cases do not depend on either implementation.
@@ -9,41 +8,16 @@ cases do not depend on either implementation.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import hmac
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 from urllib.parse import quote
 
-try:
-    from harness import DEFAULT_HOST, build_request
-except ImportError:  # run from this folder directly
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # run from this folder directly
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from harness import DEFAULT_HOST, build_request
-
-
-@dataclasses.dataclass(frozen=True)
-class Case:
-    id: str
-    method: str
-    path: str
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes | None = None
-    section: str = ""
-    description: str = ""
-    deliberate: str | None = None
-    host: str | None = DEFAULT_HOST
-    raw: bytes | None = None
-    timeout: float = 5.0
-    methods: tuple[str, ...] = ()
-    expect_python: Callable[[dict[str, object]], dict[str, object]] | None = None
-
-    def request_bytes(self) -> bytes:
-        if self.raw is not None:
-            return self.raw
-        return build_request(self.method, self.path, self.headers, self.body, host=self.host)
+from cases import Case  # tests/compat/cases.py (on sys.path, as for the other suites)
 
 
 CASES: list[Case] = []

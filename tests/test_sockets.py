@@ -11,6 +11,7 @@ import asyncio
 import re
 import select
 import socket
+import ssl
 import time
 from typing import Any, Awaitable, Callable
 
@@ -52,15 +53,15 @@ class Resp:
 
 
 class Client:
-    """A blocking HTTP/1.1 client on one socket; use it from a thread."""
+    """A blocking HTTP/1.1 client on one socket (TLS with ``ctx``); use it from a thread."""
 
-    def __init__(self, port: int, rcvbuf: int | None = None) -> None:
+    def __init__(self, port: int, ctx: ssl.SSLContext | None = None, rcvbuf: int | None = None) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         sock.settimeout(TIMEOUT)
         sock.connect((HOST, port))
-        self.sock = sock
+        self.sock: socket.socket = ctx.wrap_socket(sock, server_hostname=HOST) if ctx is not None else sock
         self.raw = bytearray()
         self.responses: list[Resp] = []
         self._cur = Resp()
@@ -81,8 +82,11 @@ class Client:
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)
 
-    def read(self, n: int) -> list[Resp]:
-        """Read until ``n`` complete responses arrived on this socket."""
+    def read(self, n: int, stall: float = 0.0) -> list[Resp]:
+        """Read until ``n`` complete responses arrived; ``stall`` seconds before the first read
+        (a slow reader: the server's buffers fill up meanwhile)."""
+        if stall:
+            time.sleep(stall)
         while len(self.responses) < n:
             data = self.sock.recv(65536)
             if not data:
@@ -92,11 +96,12 @@ class Client:
         return self.responses[:n]
 
     def read_to_eof(self) -> bytes:
-        """Everything until the server closes (a reset counts as the close)."""
+        """Everything until the server closes (a reset or a TLS EOF without close_notify
+        counts as the close)."""
         try:
             while data := self.sock.recv(65536):
                 self.raw += data
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError):
             pass
         return bytes(self.raw)
 

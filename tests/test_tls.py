@@ -23,10 +23,10 @@ import textwrap
 import time
 from typing import Any, Awaitable, Callable
 
-import httptools
 import pytest
 
 from fastexpress import express
+from test_sockets import Client, Resp  # noqa: F401 (Resp: the type Client.read returns)
 
 trustme = pytest.importorskip("trustme", reason="trustme is in the [test] extra: pip install -e '.[test]'")
 
@@ -62,77 +62,6 @@ def client_ctx(ca: Any) -> ssl.SSLContext:
 
 
 # -- a blocking HTTP/1.1 client over TLS (or plain TCP) ----------------------------------------
-
-class Resp:
-    def __init__(self) -> None:
-        self.status = 0
-        self.headers: list[tuple[str, str]] = []
-        self.body = bytearray()
-
-    def header(self, name: str) -> list[str]:
-        return [v for k, v in self.headers if k.lower() == name.lower()]
-
-
-class Client:
-    """One connection; ``ctx`` None means plain TCP. Use it from a thread."""
-
-    def __init__(self, port: int, ctx: ssl.SSLContext | None, rcvbuf: int | None = None) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        if rcvbuf is not None:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        sock.settimeout(TIMEOUT)
-        sock.connect((HOST, port))
-        self.sock: socket.socket = ctx.wrap_socket(sock, server_hostname=HOST) if ctx is not None else sock
-        self.raw = bytearray()
-        self.responses: list[Resp] = []
-        self._cur = Resp()
-        self._parser = httptools.HttpResponseParser(self)
-
-    # httptools callbacks
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._cur.headers.append((name.decode("latin-1"), value.decode("latin-1")))
-
-    def on_body(self, body: bytes) -> None:
-        self._cur.body += body
-
-    def on_message_complete(self) -> None:
-        self._cur.status = self._parser.get_status_code()
-        self.responses.append(self._cur)
-        self._cur = Resp()
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
-
-    def read(self, n: int, stall: float = 0.0) -> list[Resp]:
-        """Read until ``n`` complete responses arrived; ``stall`` seconds before the first read
-        (a slow reader: the server's buffers fill up meanwhile)."""
-        if stall:
-            time.sleep(stall)
-        while len(self.responses) < n:
-            data = self.sock.recv(16384)
-            if not data:
-                raise EOFError(f"closed after {len(self.responses)} responses: {bytes(self.raw[-300:])!r}")
-            self.raw += data
-            self._parser.feed_data(data)
-        return self.responses[:n]
-
-    def read_to_eof(self) -> bytes:
-        """Everything until the server closes (a reset or a TLS EOF without close_notify
-        counts as the close)."""
-        try:
-            while data := self.sock.recv(65536):
-                self.raw += data
-        except (ConnectionResetError, ssl.SSLEOFError):
-            pass
-        return bytes(self.raw)
-
-    def request(self, raw: bytes) -> Resp:
-        self.send(raw)
-        return self.read(len(self.responses) + 1)[-1]
-
-    def close(self) -> None:
-        self.sock.close()
-
 
 def get(path: str = "/", extra: bytes = b"") -> bytes:
     return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n" + extra + b"\r\n"

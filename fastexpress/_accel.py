@@ -9,12 +9,12 @@ import os
 IMPLEMENTATION = "python"
 if not os.environ.get("FASTEXPRESS_NO_EXTENSIONS"):
     try:
-        from ._speedups import build_head, chunk, validate_header
+        from ._speedups import RequestHead, build_head, chunk, validate_header, weak_etag
 
         IMPLEMENTATION = "cython"
     except ImportError:  # no compiler at install time: the twin serves
         pass
 if IMPLEMENTATION == "python":
-    from ._speedups_py import build_head, chunk, validate_header
+    from ._speedups_py import RequestHead, build_head, chunk, validate_header, weak_etag
 
-__all__ = ["IMPLEMENTATION", "build_head", "chunk", "validate_header"]
+__all__ = ["IMPLEMENTATION", "RequestHead", "build_head", "chunk", "validate_header", "weak_etag"]

@@ -1,9 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """Compiled twin of ``_speedups_py.py``: same functions, same results, same exceptions.
 
-Header validation scans the characters directly instead of running a regex, and the head is
-assembled into one bytearray.
+Header validation scans the characters directly instead of running a regex, the head is
+assembled into one bytearray, and the ETag is written out in C around hashlib's digest.
 """
+from hashlib import sha1 as _hashlib_sha1
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.stdint cimport uint8_t, uint32_t
+from libc.string cimport memcpy
 
 
 cdef inline bint _is_tchar(Py_UCS4 c):
@@ -71,3 +77,123 @@ def build_head(bytes status_line, headers, bytes tail, bytes body=b""):
 
 def chunk(bytes data):
     return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+# -- ETag -------------------------------------------------------------------------------------
+cdef const char* _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+cdef const char* _HEX = b"0123456789abcdef"
+
+
+def weak_etag(bytes body):
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(body)
+    cdef uint8_t digest[21]
+    cdef char tag[64]  # W/"<up to 16 hex digits>-<27 base64 characters>"
+    cdef Py_ssize_t pos = 3, length = n
+    cdef uint32_t v
+    cdef int i, digits = 0
+    if n == 0:
+        return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
+    # PERF: OpenSSL's SHA-1 (hashlib) beats plain C even for one block; what is saved here is
+    # the base64, slicing, decoding and formatting around it (~450 ns in Python).
+    memcpy(digest, PyBytes_AS_STRING(_hashlib_sha1(body).digest()), 20)
+    digest[20] = 0
+    memcpy(tag, b'W/"', 3)
+    while length:
+        digits += 1
+        length >>= 4
+    for i in range(digits):
+        tag[pos + digits - 1 - i] = _HEX[(n >> (4 * i)) & 15]
+    pos += digits
+    tag[pos] = 45  # "-"
+    pos += 1
+    # 20 bytes -> 28 base64 characters, of which the ETag keeps 27 (the last is padding).
+    for i in range(7):
+        v = (<uint32_t>digest[3 * i] << 16) | (<uint32_t>digest[3 * i + 1] << 8) | digest[3 * i + 2]
+        tag[pos + 4 * i] = _B64[v >> 18]
+        tag[pos + 4 * i + 1] = _B64[(v >> 12) & 63]
+        tag[pos + 4 * i + 2] = _B64[(v >> 6) & 63]
+        tag[pos + 4 * i + 3] = _B64[v & 63]
+    pos += 27
+    tag[pos] = 34  # '"'
+    return PyUnicode_DecodeASCII(tag, pos + 1, NULL)
+
+
+# -- request heads ----------------------------------------------------------------------------
+cdef class RequestHead:
+    """Compiled twin of ``_speedups_py.RequestHead`` (see there): the head callbacks run in C."""
+
+    cdef public bytes url
+    cdef public list headers
+    cdef public Py_ssize_t size, host_count, max_size, max_headers
+    cdef public bint in_head, raw_count, began_here, has_body, conditional, connection
+    cdef public double read_time, start_time
+    cdef public object expect, te, error, on_headers_complete, on_body, on_message_complete
+
+    def __init__(self, Py_ssize_t max_size, Py_ssize_t max_headers, error, on_headers_complete, on_body,
+                 on_message_complete):
+        self.max_size = max_size
+        self.max_headers = max_headers
+        self.error = error
+        self.on_headers_complete = on_headers_complete
+        self.on_body = on_body
+        self.on_message_complete = on_message_complete
+        self.read_time = 0.0
+        self.on_message_begin()
+        self.in_head = False
+        self.began_here = False
+
+    def on_message_begin(self):
+        self.began_here = True
+        self.start_time = self.read_time
+        self.url = b""
+        self.headers = []
+        self.size = 0
+        self.in_head = True
+        self.raw_count = False
+        self.host_count = 0
+        self.expect = None
+        self.te = None
+        self.has_body = False
+        self.conditional = False
+        self.connection = False
+
+    def on_url(self, bytes url):
+        self.url += url
+        if not self.raw_count:
+            self.size += len(url)
+            if self.size > self.max_size:
+                raise self.error(431)
+
+    def on_header(self, bytes name, bytes value):
+        cdef Py_ssize_t n = len(value)
+        cdef const char* v
+        cdef unsigned char first
+        if not self.raw_count:
+            self.size += len(name) + n + 4
+            if self.size > self.max_size:
+                raise self.error(431)
+        if len(self.headers) >= self.max_headers:
+            raise self.error(431)
+        first = (<const unsigned char*>PyBytes_AS_STRING(name))[0] | 0x20 if len(name) else 0
+        # PERF: only names starting with one of these letters matter here; lower() just those.
+        if first == c'h' or first == c'c' or first == c't' or first == c'e' or first == c'i':
+            lname = name.lower()
+            if lname == b"host":
+                self.host_count += 1
+            elif lname == b"content-length":
+                self.has_body = True
+            elif lname == b"transfer-encoding":
+                self.has_body = True
+                te = value.decode("latin-1").lower()
+                self.te = te if self.te is None else self.te + "," + te
+            elif lname == b"expect":
+                self.expect = value.decode("latin-1").lower()
+            elif lname == b"if-none-match" or lname == b"if-modified-since":
+                self.conditional = True
+            elif lname == b"connection":
+                self.connection = True
+        if n:
+            v = PyBytes_AS_STRING(value)
+            if v[n - 1] == c' ' or v[n - 1] == c'\t':  # llhttp keeps trailing whitespace; Node trims it
+                value = value.rstrip(b" \t")
+        self.headers.append((name, value))

@@ -6,7 +6,9 @@ suite runs on each and compares them directly. Keep this file and the .pyx in st
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from binascii import b2a_base64
+from hashlib import sha1
+from typing import Callable, Iterable
 
 # RFC 9110 token characters: what a header name may contain (Node: ERR_INVALID_HTTP_TOKEN).
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -64,3 +66,99 @@ def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]
 def chunk(data: bytes) -> bytes:
     """Frame one chunk of a chunked body (empty data would end the body, so callers skip it)."""
     return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+def weak_etag(body: bytes) -> str:
+    """Express's default weak ETag of a body: ``W/"<length hex>-<base64 SHA-1, 27 chars>"``."""
+    if not body:
+        return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
+    return 'W/"%x-%s"' % (len(body), b2a_base64(sha1(body).digest(), newline=False)[:27].decode("ascii"))
+
+
+# -- request heads ----------------------------------------------------------------------------
+# First letters of the header names RequestHead watches (host, content-length,
+# transfer-encoding, expect, if-none-match / if-modified-since, connection), lower-cased.
+_WATCHED = frozenset(b"hctei")
+
+
+class RequestHead:
+    """The httptools callbacks that collect one request head: the URL, the header lines, and
+    what the connection needs to know of them (Host count, body framing, Expect, conditional
+    headers, Connection), counting the head's size as it arrives and refusing it past the
+    limits by raising ``error(431)``.
+
+    ``on_headers_complete``, ``on_body`` and ``on_message_complete`` are the protocol's own
+    methods, kept as attributes so that httptools calls them directly. ``read_time`` is set by
+    the protocol on each read; ``start_time`` is its value when the message began.
+    """
+
+    __slots__ = (
+        "url", "headers", "size", "in_head", "raw_count", "began_here", "read_time", "start_time",
+        "host_count", "expect", "te", "has_body", "conditional", "connection",
+        "max_size", "max_headers", "error", "on_headers_complete", "on_body", "on_message_complete",
+    )
+
+    def __init__(self, max_size: int, max_headers: int, error: Callable[[int], Exception],
+                 on_headers_complete: Callable[[], None], on_body: Callable[[bytes], None],
+                 on_message_complete: Callable[[], None]) -> None:
+        self.max_size = max_size
+        self.max_headers = max_headers
+        self.error = error
+        self.on_headers_complete = on_headers_complete
+        self.on_body = on_body
+        self.on_message_complete = on_message_complete
+        self.read_time = 0.0
+        self.on_message_begin()
+        self.in_head = False
+        self.began_here = False
+
+    def on_message_begin(self) -> None:
+        self.began_here = True
+        self.start_time = self.read_time
+        self.url = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.size = 0
+        self.in_head = True
+        self.raw_count = False  # the protocol counts raw bytes instead (a head in pieces)
+        self.host_count = 0
+        self.expect: str | None = None
+        self.te: str | None = None
+        self.has_body = False
+        self.conditional = False
+        self.connection = False
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+        if not self.raw_count:
+            self.size += len(url)
+            if self.size > self.max_size:
+                raise self.error(431)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        headers = self.headers
+        if not self.raw_count:
+            self.size += len(name) + len(value) + 4
+            if self.size > self.max_size:
+                raise self.error(431)
+        if len(headers) >= self.max_headers:
+            raise self.error(431)
+        # PERF: only names starting with one of these letters matter here; lower() just those.
+        if name[0] | 0x20 in _WATCHED:
+            lname = name.lower()
+            if lname == b"host":
+                self.host_count += 1
+            elif lname == b"content-length":
+                self.has_body = True
+            elif lname == b"transfer-encoding":
+                self.has_body = True
+                te = value.decode("latin-1").lower()
+                self.te = te if self.te is None else self.te + "," + te
+            elif lname == b"expect":
+                self.expect = value.decode("latin-1").lower()
+            elif lname == b"if-none-match" or lname == b"if-modified-since":
+                self.conditional = True
+            elif lname == b"connection":
+                self.connection = True
+        if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
+            value = value.rstrip(b" \t")
+        headers.append((name, value))

@@ -24,6 +24,10 @@ def default_env() -> str:
     return os.environ.get("FASTEXPRESS_ENV") or os.environ.get("NODE_ENV") or "development"
 
 
+_UNSET = object()
+_dict_get = dict.get
+
+
 class Settings(dict):  # type: ignore[type-arg]
     """``app.settings``: a dict that falls back to the parent app's settings once mounted, as
     Express chains ``settings`` prototypes."""
@@ -40,8 +44,9 @@ class Settings(dict):  # type: ignore[type-arg]
         raise KeyError(key)
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        if dict.__contains__(self, key):
-            return dict.__getitem__(self, key)
+        value = _dict_get(self, key, _UNSET)  # PERF: one lookup for hits and misses
+        if value is not _UNSET:
+            return value
         if self.parent is not None:
             return self.parent.get(key, default)
         return default
@@ -217,7 +222,8 @@ class App:
         req.app = self
         res.app = self
         # PERF: without a callback the router makes the final handler only when it is reached.
-        return self.router.handle(req, res, callback)
+        router = self._router
+        return (router if router is not None else self.router).handle(req, res, callback)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         """An ASGI 3 application (``uvicorn module:app``); mounted as a middleware in a Router,

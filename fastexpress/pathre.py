@@ -728,7 +728,7 @@ def _literal_matcher(literal: str, end: bool, trailing: bool, sensitive: bool) -
         def match_exact_folded(p: str) -> Optional[Match]:
             if p == literal:  # PERF: the usual request spells the route as registered
                 return _new(Match, (p, {}))
-            if len(p) - n > 1 or not p.isascii():  # cheap rejects before lower()
+            if not 0 <= len(p) - n <= 1 or not p.isascii():  # cheap rejects before lower()
                 return None
             q = p.lower()
             return _new(Match, (p, {})) if q == folded or q == with_slash else None

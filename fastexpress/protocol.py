@@ -12,11 +12,12 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from email.utils import formatdate
+from time import time as _time
 from typing import Callable, Optional, cast
 
 import httptools
 
-from ._accel import build_head, chunk
+from ._accel import RequestHead, build_head, chunk
 from .headers import Headers
 from .request import Request
 from .response import Response
@@ -114,9 +115,6 @@ class _ErrorMarker:
         self.status = status
 
 
-_WATCHED = frozenset(b"hctei")  # host, content-length, transfer-encoding, expect, if-*
-
-
 def check_transfer_encoding(value: str) -> None:
     """RFC 9112 6.1: a request body must end with ``chunked``, once; we implement no other
     coding, so anything else is 501 (and a missing final ``chunked`` is 400)."""
@@ -204,12 +202,10 @@ class HttpProtocol(asyncio.Protocol):
 
     # All per-connection state, declared up front.
     __slots__ = (
-        "handler", "config", "loop", "state", "transport", "flow", "parser", "client_addr",
-        "is_tls", "closed", "_url", "_raw_headers", "_head_size", "_in_head", "_raw_count",
-        "_began_here", "_msg_bytes", "_consumed",
-        "_host_count", "_expect", "_te", "_has_body", "_conditional", "_connection", "_current", "_queue", "_active", "_out",
+        "handler", "config", "loop", "state", "transport", "flow", "head", "parser", "client_addr",
+        "is_tls", "closed", "_msg_bytes", "_consumed", "_current", "_queue", "_active", "_out",
         "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
-        "_read_time", "_msg_start", "_lingering",
+        "_read_time", "_lingering",
     )
 
     def __init__(self, handler: Handler, config: ServerConfig | None = None,
@@ -220,26 +216,16 @@ class HttpProtocol(asyncio.Protocol):
         self.state = state
         self.transport: asyncio.Transport | None = None
         self.flow: FlowControl | None = None
-        self.parser = httptools.HttpRequestParser(self)
+        # The head being parsed: httptools calls it for the head, and us for the rest.
+        self.head = RequestHead(self.config.max_head_size, self.config.max_headers, _ProtocolError,
+                                self.on_headers_complete, self.on_body, self.on_message_complete)
+        self.parser = httptools.HttpRequestParser(self.head)
         self.client_addr = ""
         self.is_tls = False
         self.closed = False
-        # The request being parsed.
-        self._url = b""
-        self._raw_headers: list[tuple[bytes, bytes]] = []
-        self._head_size = 0
-        self._in_head = False
-        self._raw_count = False
         # Estimates of where the bytes of one read went, to size a head left incomplete.
-        self._began_here = False
         self._msg_bytes = 0
         self._consumed = 0
-        self._host_count = 0
-        self._expect: str | None = None
-        self._te: str | None = None
-        self._has_body = False
-        self._conditional = False
-        self._connection = False  # a Connection header was sent
         self._current: Request | None = None  # receiving its body
         # Requests parsed but not yet answered (pipelining), and the one being answered.
         self._queue: deque[Request | _ErrorMarker] = deque()
@@ -251,7 +237,6 @@ class HttpProtocol(asyncio.Protocol):
         self._idle_since = 0.0
         self._lingering = False  # output closed, discarding the client's bytes until it closes
         self._read_time = 0.0  # loop.time() of the current read
-        self._msg_start = 0.0  # ... of the read that brought the current request's first byte
         self._head_timer: asyncio.TimerHandle | None = None  # slow request head
         self._dispatching = False
         self._tail = b""
@@ -312,21 +297,22 @@ class HttpProtocol(asyncio.Protocol):
         if self._stop_parsing:
             return
         self._idle = False
-        self._read_time = self.loop.time()
+        head = self.head
+        head.read_time = self._read_time = self.loop.time()
         if self._timer is not None:
             self._cancel_timer()
         self._out = []
-        if self._in_head:
+        if head.in_head:
             # A head is arriving in pieces: count raw bytes before httptools buffers more.
-            self._raw_count = True
+            head.raw_count = True
             end = (self._tail + data).find(b"\r\n\r\n")
-            self._head_size += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
-            if self._head_size > self.config.max_head_size:
+            head.size += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+            if head.size > self.config.max_head_size:
                 self._fail(431)
                 self._run_queue()
                 self._flush()
                 return
-        self._began_here = False
+        head.began_here = False
         self._consumed = 0
         try:
             self.parser.feed_data(data)
@@ -346,11 +332,11 @@ class HttpProtocol(asyncio.Protocol):
                     last._on_body_complete()
         except httptools.HttpParserError:
             self._fail(400)
-        if self._in_head and self._began_here and not self._stop_parsing:
+        if head.in_head and head.began_here and not self._stop_parsing:
             self._size_partial_head(data)
         self._run_queue()
         self._flush()
-        if self._in_head and not self.closed:
+        if head.in_head and not self.closed:
             # The head timer runs from the first piece of a head and is never pushed back by
             # later pieces, so a client trickling bytes cannot hold the connection.
             self._tail = data[-3:]
@@ -364,89 +350,42 @@ class HttpProtocol(asyncio.Protocol):
         last = data.rfind(b"\r\n\r\n")
         after_blank = len(data) - (last + 4 if last >= 0 else 0)
         partial = min(after_blank, len(data) - self._consumed)
-        self._head_size = max(self._head_size, partial)
-        self._raw_count = True
-        if self._head_size > self.config.max_head_size:
+        head = self.head
+        head.size = max(head.size, partial)
+        head.raw_count = True
+        if head.size > self.config.max_head_size:
             self._fail(431)
 
-    # -- httptools callbacks ----------------------------------------------------------------
-
-    def on_message_begin(self) -> None:
-        self._began_here = True
-        self._msg_start = self._read_time
-        self._url = b""
-        self._raw_headers = []
-        self._head_size = 0
-        self._in_head = True
-        self._raw_count = False
-        self._host_count = 0
-        self._expect = None
-        self._te = None
-        self._has_body = False
-        self._conditional = False
-        self._connection = False
-
-    def on_url(self, url: bytes) -> None:
-        self._url += url
-        if not self._raw_count:
-            self._head_size += len(url)
-            if self._head_size > self.config.max_head_size:
-                raise _ProtocolError(431)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        raw = self._raw_headers
-        if not self._raw_count:
-            self._head_size += len(name) + len(value) + 4
-            if self._head_size > self.config.max_head_size:
-                raise _ProtocolError(431)
-        if len(raw) >= self.config.max_headers:
-            raise _ProtocolError(431)
-        # PERF: only names starting with one of these letters matter here; lower() just those.
-        if name[0] | 0x20 in _WATCHED:
-            lname = name.lower()
-            if lname == b"host":
-                self._host_count += 1
-            elif lname == b"content-length":
-                self._has_body = True
-            elif lname == b"transfer-encoding":
-                self._has_body = True
-                te = value.decode("latin-1").lower()
-                self._te = te if self._te is None else self._te + "," + te
-            elif lname == b"expect":
-                self._expect = value.decode("latin-1").lower()
-            elif lname == b"if-none-match" or lname == b"if-modified-since":
-                self._conditional = True
-            elif lname == b"connection":
-                self._connection = True
-        if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
-            value = value.rstrip(b" \t")
-        raw.append((name, value))
+    # -- httptools callbacks (after the head; RequestHead takes the head's own) -------------
 
     def on_headers_complete(self) -> None:
-        self._in_head = False
+        head = self.head
+        head.in_head = False
         if self._head_timer is not None:
             self._cancel_head_timer()
         parser = self.parser
         keep_alive = parser.should_keep_alive()
         # PERF: without a Connection header only HTTP/1.1 keeps alive, so the version string
         # (formatted by httptools on each call) is needed only otherwise.
-        version = "1.1" if keep_alive and not self._connection else parser.get_http_version()
+        version = "1.1" if keep_alive and not head.connection else parser.get_http_version()
         # RFC 9112 3.2: a 1.1 request needs exactly one Host; any request may not repeat it.
-        if self._host_count > 1 or (self._host_count == 0 and version == "1.1"):
+        host_count = head.host_count
+        if host_count > 1 or (host_count == 0 and version == "1.1"):
             raise _ProtocolError(400)
-        if self._te is not None:
-            check_transfer_encoding(self._te)
+        if head.te is not None:
+            check_transfer_encoding(head.te)
+        lines = head.headers
         req = Request(
-            self, parser.get_method().decode("ascii"), self._url.decode("latin-1"), version,
-            Headers.from_bytes(self._raw_headers), keep_alive, self._has_body,
+            self, parser.get_method().decode("ascii"), head.url.decode("latin-1"), version,
+            Headers.from_bytes(lines), keep_alive, head.has_body,
         )
-        req._conditional = self._conditional
-        req.start_time = self._msg_start
+        req._conditional = head.conditional
+        req.start_time = head.start_time
         # Bytes of this message so far, for _consumed, never over-counted: url and header lines
-        # (counted above as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
+        # (counted as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
         # plus the method, " ", " HTTP/1.1\r\n" and the blank line.
-        self._msg_bytes = self._head_size - len(self._raw_headers) + len(req.method) + 13
-        expect = self._expect
+        self._msg_bytes = head.size - len(lines) + len(req.method) + 13
+        expect = head.expect
         if expect is not None and version == "1.1":
             if expect != "100-continue":
                 raise _ProtocolError(417)
@@ -466,7 +405,9 @@ class HttpProtocol(asyncio.Protocol):
         current = self._current
         self._current = None
         if current is not None:
-            current._on_body_complete()
+            current._body_done = True
+            if current._waiter is not None:  # PERF: only a reader waiting needs waking
+                current._wake()
 
     # -- answering --------------------------------------------------------------------------
 
@@ -496,8 +437,10 @@ class HttpProtocol(asyncio.Protocol):
                     else:
                         self.abort()
             if not self.closed:
-                self.update_reading()
-                if self._active is None and not self._queue and self._current is None and not self._in_head:
+                # PERF: update_reading has nothing to do while reading with nothing waiting.
+                if self._queue or self._current is not None or self._stop_parsing or (self.flow is not None and self.flow.read_paused):
+                    self.update_reading()
+                if self._active is None and not self._queue and self._current is None and not self.head.in_head:
                     self._start_idle()
         finally:
             self._dispatching = False
@@ -533,7 +476,11 @@ class HttpProtocol(asyncio.Protocol):
         elif not res._has_body:
             data = b""
         if data:
-            self._write(data)
+            out = self._out
+            if out is not None:  # PERF: _write inlined for the usual case
+                out.append(data)
+            else:
+                self._write(data)
         if end and res._chunked:
             self._write(b"0\r\n\r\n")
         if end:
@@ -546,11 +493,12 @@ class HttpProtocol(asyncio.Protocol):
         req = res.req
         headers = res._headers
         status = res.status_code
-        res._has_body = body = has_body(req.method, status)
+        # PERF: has_body() inlined.
+        res._has_body = body = req.method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
         keep_alive = req.keep_alive and not (self.state is not None and self.state.closing)
         tail = b""
         if "date" not in headers:
-            tail = _date.get()
+            tail = _date.line if int(_time()) == _date.second else _date.get()  # PERF: once a second
         conn = headers.get("connection")
         if conn is not None:
             if "close" in str(conn[1]).lower():
@@ -628,7 +576,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def close_idle(self) -> bool:
         """Close the connection if it is between requests; True if it was."""
-        if self._active is None and not self._queue and self._current is None and not self._in_head:
+        if self._active is None and not self._queue and self._current is None and not self.head.in_head:
             self._close_after_write()
             return True
         return False
@@ -865,7 +813,7 @@ class HttpProtocol(asyncio.Protocol):
     def _fail(self, status: int) -> None:
         """The parser gave up: answer ``status`` after what is already queued, then close."""
         self._stop_parsing = True
-        self._in_head = False
+        self.head.in_head = False
         assert self.flow is not None
         self.flow.pause_reading()
         current = self._current
@@ -902,12 +850,12 @@ class HttpProtocol(asyncio.Protocol):
     def _on_idle_timeout(self) -> None:
         self._timer = None
         self._idle = False
-        if self._active is None and not self._queue and not self._in_head:
+        if self._active is None and not self._queue and not self.head.in_head:
             self._close_after_write()
 
     def _on_head_timeout(self) -> None:
         self._head_timer = None
-        if self._in_head and not self.closed:
+        if self.head.in_head and not self.closed:
             self._fail(408)
             self._out = []
             self._run_queue()

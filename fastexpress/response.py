@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json as _json
 import re
-from binascii import b2a_base64 as _b2a_base64
-from hashlib import sha1 as _sha1
 import logging
 import math
 import os
@@ -17,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import orjson
 
-from ._accel import validate_header
+from ._accel import validate_header, weak_etag
 from .errors import HeadersSentError, HTTPError, WriteAfterEndError
 from .httputil import _weak_etag
 from .jsvalues import UNDEFINED, js_string
@@ -54,24 +52,33 @@ class Locals(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
-def _memo(fn: Callable[[str], str], size: int = 1024) -> Callable[[str], str]:
-    """PERF: the few Content-Type values an app uses are transformed once, not per response."""
-    cache: dict[str, str] = {}
+class _Memo(dict[str, str]):
+    """PERF: the few Content-Type values an app uses are transformed once, not per response:
+    ``memo[value]`` is a plain dict lookup once seen (bounded: past ``size``, not stored)."""
 
-    def cached(value: str) -> str:
-        result = cache.get(value)
-        if result is None:
-            result = fn(value)
-            if len(cache) < size:
-                cache[value] = result
+    __slots__ = ("fn", "size")
+
+    def __init__(self, fn: Callable[[str], str], size: int = 1024) -> None:
+        super().__init__()
+        self.fn = fn
+        self.size = size
+
+    def __missing__(self, value: str) -> str:
+        result = self.fn(value)
+        if len(self) < self.size:
+            self[value] = result
         return result
 
-    return cached
+
+def _valid_type(t: str) -> str:
+    value = express_type(t)
+    validate_header("Content-Type", value)  # the write boundary, once per distinct value
+    return value
 
 
-_set_ct_value = _memo(express_set_content_type)
-_utf8 = _memo(lambda value: set_charset(value, "utf-8"))
-_type_value = _memo(express_type)
+_set_ct_value = _Memo(express_set_content_type)
+_utf8 = _Memo(lambda value: set_charset(value, "utf-8"))
+_valid_type_value = _Memo(_valid_type)
 
 
 def _to_bytes(data: Any, encoding: str | None = None) -> bytes:
@@ -84,13 +91,6 @@ def _to_bytes(data: Any, encoding: str | None = None) -> bytes:
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
     raise TypeError(f'The "chunk" argument must be of type str or bytes. Received {type(data).__name__}')
-
-
-def weak_etag(body: bytes) -> str:
-    """PERF: Express's default weak ETag for bytes, without the general function's checks."""
-    if not body:
-        return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'
-    return 'W/"%x-%s"' % (len(body), _b2a_base64(_sha1(body).digest(), newline=False)[:27].decode("ascii"))
 
 
 _HTML_TEXT = "text/html; charset=utf-8"
@@ -205,7 +205,7 @@ class Response:
         if lname == "content-type":
             if isinstance(value, list):
                 raise TypeError("Content-Type cannot be set to an Array")
-            value = _set_ct_value(value)
+            value = _set_ct_value[value]
         self._put(field, lname, value)
         return self
 
@@ -238,7 +238,7 @@ class Response:
     def type(self, t: str) -> Response:
         if self.headers_sent:
             raise HeadersSentError()
-        self._put("Content-Type", "content-type", _type_value(t))
+        self._headers["content-type"] = ("Content-Type", _valid_type_value[t])
         return self
 
     content_type = type
@@ -329,7 +329,7 @@ class Response:
         if btype is str or isinstance(body, str):
             ct = headers.get("content-type")
             if ct is not None and isinstance(ct[1], str) and ct[1] != CONTENT_TYPE_FALSE:
-                headers["content-type"] = (ct[0], _utf8(ct[1]))
+                headers["content-type"] = (ct[0], _utf8[ct[1]])
             else:
                 headers["content-type"] = ("Content-Type", _HTML_TEXT)
             chunk = body.encode("utf-8")
@@ -343,7 +343,8 @@ class Response:
             chunk = None
         else:
             return self.json(body)
-        etag_fn = self._settings().get("etag fn")
+        app = self.app
+        etag_fn = app.settings.get("etag fn") if app is not None else None
         if chunk is not None:
             if "transfer-encoding" not in headers:
                 headers["content-length"] = ("Content-Length", str(len(chunk)))
@@ -457,7 +458,7 @@ class Response:
     def end(self, data: Any = None, encoding: str | None = None) -> Response:
         if self.finished:
             return self  # Node ignores a second end()
-        return self._end(_to_bytes(data, encoding))
+        return self._end(data if type(data) is bytes else _to_bytes(data, encoding))
 
     def _end(self, body: bytes) -> Response:
         self.finished = True

@@ -111,7 +111,8 @@ def invoke(fn: Callable[..., Any], is_async: bool, args: tuple[Any, ...], next: 
         result = fn(*args)
     except Exception as err:
         return next(err)
-    if is_async or _is_awaitable(result):
+    # PERF: _is_awaitable inlined for the usual results (None, DONE, res): one dict lookup.
+    if is_async or (_awaitable_types.get(type(result)) or (type(result) not in _awaitable_types and _is_awaitable(result))):
         return spawn(result, next)
     return DONE
 
@@ -144,7 +145,7 @@ def _match_slash(path: str) -> Match:
 class Layer:
     """One entry of a router's stack: a path matcher and a handler (or a route)."""
 
-    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "route", "method", "path", "name")
+    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "prefix", "route", "method", "path", "name")
 
     def __init__(self, path: Any, fn: Handler, *, end: bool, strict: bool = False, sensitive: bool = False) -> None:
         self.path = path
@@ -158,6 +159,10 @@ class Layer:
         self.match: Callable[[str], Match | None] = (
             _match_slash if self.slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
         )
+        # A literal `use()` prefix (e.g. "/api"): layers with equal keys match the same text of
+        # the same path, which lets consecutive ones skip restoring and re-stripping req.url.
+        static = getattr(self.match, "static_path", None)
+        self.prefix = (static, sensitive) if static and not end and 2 <= self.nargs <= 3 else None
         self.route: Route | None = None
         self.method: str | None = None
 
@@ -435,7 +440,7 @@ class _RouterRun:
 
     __slots__ = (
         "router", "stack", "req", "res", "callback", "idx", "removed", "slash_added", "parent_params",
-        "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync",
+        "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync", "entered",
     )
 
     def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any] | None) -> None:
@@ -455,6 +460,8 @@ class _RouterRun:
         url = req.url
         self.protohost = "" if url[:1] == "/" else strip_protohost(url)
         self.sync = 0
+        # (layer.prefix, req.url, req.base_url) as the last literal `use()` prefix left them.
+        self.entered: tuple[Any, str, str] | None = None
 
     def _done(self, err: Any = None) -> Any:
         # Leave the router: put back what it changed on req (Express's `restore`).
@@ -485,17 +492,31 @@ class _RouterRun:
             elif err == "router":
                 self._restore_url()
                 return self._done(None)
-        if self.removed:
-            self._restore_url()
         stack = self.stack
         idx = self.idx
+        if idx < len(stack):
+            self.sync += 1
+            if self.sync > 100:
+                # Express defers after 100 synchronous layers; so do we, to bound recursion.
+                self.sync = 0
+                return _defer(self, err)
+        if self.removed:
+            entered = self.entered
+            if (entered is not None and layer_error is None and idx < len(stack) and stack[idx].prefix == entered[0]
+                    and req.url is entered[1] and not self.router.merge_params):
+                # PERF: the next layer has the same literal prefix and req.url is as the last
+                # one left it: restoring and stripping again would give the same url, so only
+                # what the layer may have changed is put back (`use("/api", a, b, c)`).
+                layer = stack[idx]
+                self.idx = idx + 1
+                req.base_url = entered[2]
+                req.params = {}
+                result = invoke(layer.handle, layer.is_async, (req, self.res, self) if layer.nargs == 3 else (req, self.res), self)
+                self.sync = 0
+                return result
+            self._restore_url()
         if idx >= len(stack):
             return self._done(layer_error)
-        self.sync += 1
-        if self.sync > 100:
-            # Express defers after 100 synchronous layers; so do we, to bound recursion.
-            self.sync = 0
-            return _defer(self, err)
         layer = stack[idx]
         if layer.slash and layer_error is None and 2 <= layer.nargs <= 3:
             # PERF: `use(fn)` at the root: it matches every path with no params, so the
@@ -529,7 +550,9 @@ class _RouterRun:
             if layer_error is not None:
                 match = None
                 continue
-            has_method = route.handles_method(method)
+            methods = route.methods  # PERF: route.handles_method(method) inlined
+            has_method = (method in methods or "_all" in methods
+                          or (method == "HEAD" and "GET" in methods and "HEAD" not in methods))
             if not has_method and method == "OPTIONS" and self.methods is not None:
                 self.methods.extend(route.methods_list())
             if has_method or method == "HEAD":
@@ -544,7 +567,13 @@ class _RouterRun:
         req.params = merge_params(dict(params), self.parent_params) if self.router.merge_params else params
         if params and self.router.params:
             return _ParamRun(self, layer, match, layer_error, path).start()
-        return self.after_params(layer, match, layer_error, path)
+        # PERF: after_params (and for a route, _call_layer) inlined: fewer calls per layer.
+        if route is not None:
+            result = route.dispatch(req, self.res, self)
+        else:
+            result = self._call_layer(layer, match, layer_error, path)
+        self.sync = 0
+        return result
 
     def _restore_url(self) -> None:
         """Undo what entering a ``use()`` prefix did to ``req.url`` and ``req.base_url``."""
@@ -584,8 +613,11 @@ class _RouterRun:
                 req.url = "/" + req.url
                 self.slash_added = True
             req.base_url = self.parent_url + (layer_path[:-1] if layer_path.endswith("/") else layer_path)
+            self.entered = (layer.prefix, req.url, req.base_url) if layer.prefix is not None else None
         if layer_error is not None:
             return layer.handle_error(layer_error, req, self.res, self)
+        if layer.nargs == 3:  # PERF: the usual middleware, called without handle_request
+            return invoke(layer.handle, layer.is_async, (req, self.res, self), self)
         return layer.handle_request(req, self.res, self)
 
 

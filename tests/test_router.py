@@ -1106,20 +1106,23 @@ def many_next_app(count, where):
         for _ in range(count):
             app.use(lambda req, res, next: next())
         app.get("/", lambda req, res: res.send("deep"))
+    elif where == "prefix":  # the same literal prefix each time: the router's shortcut
+        app.use("/p", *([lambda req, res, next: next()] * count))
+        app.use("/p", lambda req, res: res.send("deep"))
     else:
         app.get("/", *([lambda req, res, next: next()] * count), lambda req, res: res.send("deep"))
     return app
 
 
-@pytest.mark.parametrize("where", ["router", "route"])
+@pytest.mark.parametrize("where", ["router", "route", "prefix"])
 def test_moderate_sync_stack(where):
-    r = get(many_next_app(150, where), "/")
+    r = get(many_next_app(150, where), "/p" if where == "prefix" else "/")
     assert (r.status_code, r.text) == (200, "deep")
 
 
-@pytest.mark.parametrize("where", ["router", "route"])
+@pytest.mark.parametrize("where", ["router", "route", "prefix"])
 def test_large_sync_stack(where):
-    r = get(many_next_app(1000, where), "/")
+    r = get(many_next_app(1000, where), "/p" if where == "prefix" else "/")
     assert (r.status_code, r.text) == (200, "deep")
 
 
@@ -1153,3 +1156,24 @@ def test_fragment_is_not_part_of_the_path_or_query() -> None:
     with TestClient(app) as client:
         responses, _ = client.exchange(b"GET /p/abc?q=1#frag HTTP/1.1\r\nHost: a\r\n\r\n", responses=1)
     assert responses[0].json() == {"id": "abc", "path": "/p/abc", "q": {"q": "1"}}
+
+
+def test_same_prefix_chain_with_async_middleware_and_error():
+    # Async layers and an error in the middle of a same-prefix chain: the error skips the
+    # remaining plain middleware and reaches the error handler with the url as Express has it.
+    app = express()
+    seen = []
+
+    async def first(req, res, next):
+        seen.append((req.url, req.base_url))
+        await next()
+
+    def second(req, res, next):
+        seen.append((req.url, req.base_url))
+        next(ValueError("boom"))
+
+    app.use("/api", first, second, lambda req, res, next: seen.append("skipped"))
+    app.use("/api", lambda err, req, res, next: res.status(500).send(f"{err} {req.url} {req.base_url}"))
+    r = get(app, "/api/v1?q=1")
+    assert (r.status_code, r.text) == (500, "boom /v1?q=1 /api")
+    assert seen == [("/v1?q=1", "/api"), ("/v1?q=1", "/api")]

@@ -115,3 +115,98 @@ def test_build_head_cached_line_is_still_validated_for_new_values(mod) -> None:
     mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok")], b"")
     with pytest.raises(ValueError):
         mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok\r\nEvil: 1")], b"")
+
+
+# ETags as Express 5.3.0 (etag 1.8.1) sends them for these bodies.
+EXPRESS_ETAGS = [
+    (b"", 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'),
+    (b"hello", 'W/"5-qvTGHdzF6KLavt4PO0gs2a6pQ00"'),
+    (b"Hello, World!", 'W/"d-CgqfKmdylCVXq1NV12r0Qvj2XgE"'),
+]
+
+
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("body,expected", EXPRESS_ETAGS)
+def test_weak_etag_matches_express(mod, body: bytes, expected: str) -> None:
+    assert mod.weak_etag(body) == expected
+
+
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("size", [1, 15, 16, 17, 55, 56, 64, 255, 256, 4095, 4096, 65536, 1 << 20])
+def test_weak_etag_agrees_with_the_general_function(mod, size: int) -> None:
+    # Lengths around hex-digit and SHA-1 block boundaries; the reference is httputil.etag.
+    from fastexpress.httputil import etag
+
+    body = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    assert mod.weak_etag(body) == etag(body, weak=True)
+
+
+class HeadError(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
+    """Feed ``raw`` through httptools with the twin's RequestHead; its fields after the head
+    (``in_head`` stays True: leaving the head is the protocol's on_headers_complete's job)."""
+    import httptools
+
+    seen: list[str] = []
+    head = mod.RequestHead(max_size, max_headers, HeadError, lambda: seen.append("head"),
+                           lambda body: seen.append("body"), lambda: seen.append("complete"))
+    head.read_time = 12.5
+    parser = httptools.HttpRequestParser(head)
+    try:
+        parser.feed_data(raw)
+    except httptools.HttpParserCallbackError as exc:
+        return ("error", exc.__context__.status)
+    return (head.url, head.headers, head.size, head.in_head, head.host_count, head.expect, head.te,
+            head.has_body, head.conditional, head.connection, head.start_time, seen)
+
+
+HEADS = [
+    (b"GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+     (b"/a?b=1", [(b"Host", b"x")], 6 + 9, True, 1, None, None, False, False, False, 12.5, ["head", "complete"])),
+    (b"POST /p HTTP/1.1\r\nhOST: x\r\nTransfer-Encoding: gzip\r\ntransfer-encoding: Chunked\r\n"
+     b"Expect: 100-Continue\r\nIf-None-Match: \"a\"\r\nConnection: close\r\nX-Trail: v \t\r\n\r\n0\r\n\r\n",
+     (b"/p", [(b"hOST", b"x"), (b"Transfer-Encoding", b"gzip"), (b"transfer-encoding", b"Chunked"),
+              (b"Expect", b"100-Continue"), (b"If-None-Match", b'"a"'), (b"Connection", b"close"),
+              (b"X-Trail", b"v")],
+      2 + 9 + 25 + 28 + 22 + 20 + 19 + 14, True, 1, "100-continue", "gzip,chunked", True, True, True, 12.5,
+      ["head", "complete"])),
+    (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 0\r\nIf-Modified-Since: x\r\n\r\n",
+     (b"/", [(b"Host", b"a"), (b"Host", b"b"), (b"Content-Length", b"0"), (b"If-Modified-Since", b"x")],
+      1 + 9 + 9 + 19 + 22, True, 2, None, None, True, True, False, 12.5, ["head", "complete"])),
+    (b"GET /" + b"u" * 2000 + b" HTTP/1.1\r\n\r\n", ("error", 431)),  # URL past max_size
+    (b"GET / HTTP/1.1\r\nX: " + b"v" * 1100 + b"\r\n\r\n", ("error", 431)),  # header past max_size
+    (b"GET / HTTP/1.1\r\n" + b"A: b\r\n" * 11 + b"\r\n", ("error", 431)),  # too many headers
+    # Not complete yet: httptools holds the last header until the next line starts.
+    (b"GET / HTTP/1.1\r\nHost: x\r\n", (b"/", [], 1, True, 0, None, None, False, False, False, 12.5, [])),
+]
+
+
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("raw,expected", HEADS, ids=range(len(HEADS)))
+def test_request_head(mod, raw: bytes, expected) -> None:
+    assert parse_head(mod, raw) == expected
+
+
+@pytest.mark.parametrize("raw", [raw for raw, _ in HEADS])
+def test_request_head_twins_agree_byte_by_byte(raw: bytes) -> None:
+    # The same head fed one byte at a time (httptools calls on_url/on_header with pieces).
+    if _compiled is None:
+        pytest.skip("compiled speedups not built")
+    import httptools
+
+    def fields(mod):
+        head = mod.RequestHead(1024, 10, HeadError, lambda: None, lambda body: None, lambda: None)
+        parser = httptools.HttpRequestParser(head)
+        try:
+            for i in range(len(raw)):
+                parser.feed_data(raw[i:i + 1])
+        except httptools.HttpParserCallbackError as exc:
+            return ("error", exc.__context__.status)
+        return (head.url, head.headers, head.size, head.host_count, head.te, head.has_body)
+
+    assert fields(_compiled) == fields(_speedups_py)

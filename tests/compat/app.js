@@ -357,6 +357,24 @@ app.use('/mw', (req, res, next) => {
   res.json({ path: req.path, url: req.url, originalUrl: req.originalUrl, baseUrl: req.baseUrl })
 })
 
+// Consecutive middleware on one literal prefix: each sees the url stripped afresh, even when
+// one of them rewrites req.url or req.baseUrl (the router's same-prefix shortcut must agree).
+const pfxTrace = (tag, fn) => (req, res, next) => {
+  (req.trace ||= []).push([tag, req.url, req.baseUrl, req.path, req.params])
+  if (fn) fn(req)
+  next()
+}
+const pfxRouter = express.Router()
+pfxRouter.use('/pfx',
+  pfxTrace('a', (req) => { req.baseUrl = '/tampered' }),
+  pfxTrace('b', (req) => { if (req.query.rewrite) req.url = req.url.slice(Number(req.query.rewrite)) }),
+  pfxTrace('c'))
+pfxRouter.use('/PFX', pfxTrace('d'))
+pfxRouter.use('/pfx/', pfxTrace('e', (req) => { if (req.query.up) req.url = req.url.toUpperCase() }), pfxTrace('f'))
+pfxRouter.use('/pfx', (req, res) => res.json(req.trace))
+pfxRouter.use((req, res) => res.status(404).json(req.trace || null))
+app.use('/pt', pfxRouter)
+
 const infoApp = express()
 infoApp.get('/deep/info', (req, res) => {
   res.json({ path: req.path, url: req.url, originalUrl: req.originalUrl, baseUrl: req.baseUrl })

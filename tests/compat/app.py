@@ -442,6 +442,37 @@ def mw_info(req, res, next):
     res.json({"path": req.path, "url": req.url, "originalUrl": req.original_url, "baseUrl": req.base_url})
 
 
+# Consecutive middleware on one literal prefix: each sees the url stripped afresh, even when
+# one of them rewrites req.url or req.baseUrl (the router's same-prefix shortcut must agree).
+def _pfx_trace(tag, fn=None):
+    def trace(req, res, next):
+        req.__dict__.setdefault("trace", []).append([tag, req.url, req.base_url, req.path, req.params])
+        if fn:
+            fn(req)
+        next()
+    return trace
+
+
+def _pfx_rewrite(req):
+    if req.query.get("rewrite"):
+        req.url = req.url[int(req.query["rewrite"]):]
+
+
+def _pfx_upper(req):
+    if req.query.get("up"):
+        req.url = req.url.upper()
+
+
+pfx_router = express.Router()
+pfx_router.use("/pfx", _pfx_trace("a", lambda req: setattr(req, "base_url", "/tampered")),
+               _pfx_trace("b", _pfx_rewrite), _pfx_trace("c"))
+pfx_router.use("/PFX", _pfx_trace("d"))
+pfx_router.use("/pfx/", _pfx_trace("e", _pfx_upper), _pfx_trace("f"))
+pfx_router.use("/pfx", lambda req, res: res.json(req.trace))
+pfx_router.use(lambda req, res: res.status(404).json(req.__dict__.get("trace")))
+app.use("/pt", pfx_router)
+
+
 info_app = express()
 info_app.get("/deep/info", lambda req, res: res.json({
     "path": req.path, "url": req.url, "originalUrl": req.original_url, "baseUrl": req.base_url}))

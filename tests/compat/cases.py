@@ -319,6 +319,12 @@ case("req-info-mw-root", "/mw", Q, "use('/mw') on /mw: url '/'")
 case("req-info-mw-root-query", "/mw?x=1", Q, "use('/mw') on /mw?x=1: url '/?x=1'")
 case("req-info-mw-boundary", "/mwx", Q, "use('/mw') does not match /mwx -> 404")
 case("req-info-mw-skip", "/mw/a?skip=1", Q, "middleware next() -> 404")
+for _id, _path in [("deep", "/pfx/a/b?x=1"), ("root", "/pfx"), ("slash", "/pfx/"), ("query", "/pfx?x=1"),
+                   ("case", "/PfX/a"), ("rewrite", "/pfx/a/b?rewrite=1"), ("rewrite-root", "/pfx?rewrite=1"),
+                   ("rewrite-2", "/pfx/a/b?rewrite=2"), ("upper", "/pfx/a?up=1"), ("slashes", "/pfx//a"),
+                   ("encoded", "/pfx/%41?x=%2F")]:
+    case(f"req-info-pfx-{_id}", "/pt" + _path, Q,
+         "use('/pfx', a, b, c) then more '/pfx' layers in a router: url, baseUrl, path per layer")
 case("req-info-subapp", "/subapp/deep/info?z=1", Q, "mounted sub-app")
 
 # ---------------------------------------------------------------------------- §2 headers

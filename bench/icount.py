@@ -1,0 +1,84 @@
+"""Instructions per request through the protocol: a deterministic figure for regressions.
+
+Wall-clock benchmarks on a shared machine move by ±15 %; the number of CPU instructions the
+server spends per request does not. This drives the bench app (``servers/fastexpress_app.py``)
+through ``HttpProtocol`` with an in-memory transport, under valgrind's callgrind, twice (N1 and
+N2 requests) and prints ``(count(N2) - count(N1)) / (N2 - N1)``: start-up cancels out.
+
+Usage: python bench/icount.py [scenario ...]     (needs valgrind; FASTEXPRESS_NO_EXTENSIONS=1
+for the twin). Scenarios: plaintext json params middleware pipeline body64k post1k.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HEAD = "Host: 127.0.0.1:8080\r\n"  # what wrk sends by default
+REQUESTS = {
+    "plaintext": f"GET /plaintext HTTP/1.1\r\n{HEAD}\r\n",
+    "json": f"GET /json HTTP/1.1\r\n{HEAD}\r\n",
+    "params": f"GET /users/7 HTTP/1.1\r\n{HEAD}\r\n",
+    "middleware": f"GET /mw HTTP/1.1\r\n{HEAD}\r\n",
+    "pipeline": f"GET /plaintext HTTP/1.1\r\n{HEAD}\r\n" * 16,
+    "body64k": f"GET /64k HTTP/1.1\r\n{HEAD}\r\n",
+    "post1k": None,  # built below
+}
+_items = ",".join(f'"item number {i:04d} padding padding padding"' for i in range(22))
+_body = '{"items":[%s]}' % _items
+REQUESTS["post1k"] = (f"POST /echo-json HTTP/1.1\r\n{HEAD}Content-Type: application/json\r\n"
+                      f"Content-Length: {len(_body)}\r\n\r\n{_body}")
+PER_WRITE = {"pipeline": 16}
+
+
+def drive(scenario: str, n: int) -> None:
+    """Feed ``n`` requests of ``scenario`` through one connection (in this process)."""
+    import asyncio
+
+    sys.path.insert(0, os.path.join(HERE, "servers"))
+    from fastexpress_app import app  # type: ignore[import-not-found]
+
+    from fastexpress.protocol import HttpProtocol, ServerConfig, ServerState
+    from fastexpress.testing import FakeTransport
+
+    loop = asyncio.new_event_loop()
+    state = ServerState()
+    state.start_sweeping(loop, 5.0)
+    proto = HttpProtocol(app.handle, ServerConfig(), loop, state)
+    transport = FakeTransport(proto, loop)
+    proto.connection_made(transport)
+    data = REQUESTS[scenario].encode()
+    for _ in range(n // PER_WRITE.get(scenario, 1)):
+        if len(transport.output) > 1 << 20:
+            transport.output.clear()
+        proto.data_received(data)
+        if scenario == "post1k":  # the body parser reads the body in a task
+            loop.run_until_complete(asyncio.sleep(0))
+    out = bytes(transport.output)
+    assert out[out.rfind(b"HTTP/1.1 "):][9:12] == b"200", out[-500:]  # the app really answered
+
+
+def count(scenario: str, n: int) -> int:
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         os.path.realpath(sys.executable), __file__, "--drive", scenario, str(n)],
+        capture_output=True, text=True, check=True).stderr
+    for line in out.splitlines():
+        if "Collected" in line:
+            return int(line.split()[-1])
+    raise RuntimeError(out[-2000:])
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--drive"]:
+        drive(argv[1], int(argv[2]))
+        return
+    for scenario in argv or [s for s in REQUESTS if s != "post1k"]:
+        n1, n2 = 1600, 6400
+        per = (count(scenario, n2) - count(scenario, n1)) / (n2 - n1)
+        print(f"{scenario:12s} {per:10,.0f} instructions/request", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

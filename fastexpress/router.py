@@ -500,30 +500,36 @@ class _RouterRun:
                 # Express defers after 100 synchronous layers; so do we, to bound recursion.
                 self.sync = 0
                 return _defer(self, err)
+        direct = False  # the layer at idx matches with nothing to match or strip
         if self.removed:
             entered = self.entered
             if (entered is not None and layer_error is None and idx < len(stack) and stack[idx].prefix == entered[0]
-                    and req.url is entered[1] and not self.router.merge_params):
+                    and req.url is entered[1]):
                 # PERF: the next layer has the same literal prefix and req.url is as the last
                 # one left it: restoring and stripping again would give the same url, so only
                 # what the layer may have changed is put back (`use("/api", a, b, c)`).
-                layer = stack[idx]
-                self.idx = idx + 1
                 req.base_url = entered[2]
-                req.params = {}
-                result = invoke(layer.handle, layer.is_async, (req, self.res, self) if layer.nargs == 3 else (req, self.res), self)
-                self.sync = 0
-                return result
-            self._restore_url()
+                direct = True
+            else:
+                self._restore_url()
         if idx >= len(stack):
             return self._done(layer_error)
         layer = stack[idx]
-        if layer.slash and layer_error is None and 2 <= layer.nargs <= 3:
-            # PERF: `use(fn)` at the root: it matches every path with no params, so the
-            # matching and prefix logic below has nothing to do (the usual middleware chain).
+        if direct or (layer.slash and layer_error is None and 2 <= layer.nargs <= 3):
+            # PERF: the usual middleware chain (`use(fn)` at the root matches every path, with
+            # no params): no matching, no prefix logic, and invoke() inlined.
             self.idx = idx + 1
             req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
-            result = invoke(layer.handle, layer.is_async, (req, self.res, self) if layer.nargs == 3 else (req, self.res), self)
+            try:
+                result = layer.handle(req, self.res, self) if layer.nargs == 3 else layer.handle(req, self.res)
+            except Exception as exc:
+                result = self(exc)
+            else:
+                t = type(result)  # PERF: as in invoke(): one dict lookup for the usual results
+                if layer.is_async or (_awaitable_types.get(t) or (t not in _awaitable_types and _is_awaitable(result))):
+                    result = spawn(result, self)
+                else:
+                    result = DONE
             self.sync = 0
             return result
         url = req.url

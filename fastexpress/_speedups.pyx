@@ -2,11 +2,11 @@
 """Compiled twin of ``_speedups_py.py``: same functions, same results, same exceptions.
 
 Header validation scans the characters directly instead of running a regex, the head is
-assembled into one bytearray, and the ETag is written out in C around hashlib's digest.
+copied once into a bytes object of its exact size, and the ETag is written out in C around hashlib's digest.
 """
 from hashlib import sha1 as _hashlib_sha1
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
@@ -38,12 +38,9 @@ cpdef validate_header(name, value):
             raise ValueError(f"Invalid character in header content [{name!r}]")
 
 
-cdef inline void _line(bytearray out, str name, str value) except *:
-    validate_header(name, value)
-    out += name.encode("latin-1")
-    out += b": "
-    out += value.encode("latin-1")
-    out += b"\r\n"
+cdef inline bytes _line(name, value):
+    validate_header(name, value)  # the write boundary: raises the twin's errors for anything
+    return (<str>name).encode("latin-1") + b": " + (<str>value).encode("latin-1") + b"\r\n"
 
 
 # Validated, encoded header lines by (name, value), as in the twin (bounded the same way).
@@ -52,27 +49,42 @@ cdef Py_ssize_t _LINES_MAX = 4096
 
 
 def build_head(bytes status_line, headers, bytes tail, bytes body=b""):
-    cdef bytearray out = bytearray(status_line)
+    # PERF: the lines are gathered first and copied once into a bytes object of the exact
+    # size: growing a bytearray and copying it out cost as much as the twin's b"".join.
+    cdef list lines = []
+    cdef Py_ssize_t total = PyBytes_GET_SIZE(status_line) + PyBytes_GET_SIZE(tail) + 2 + PyBytes_GET_SIZE(body)
     cdef object line
     for item in headers:
         name, value = item
         if type(value) is str:
             line = _LINES.get(item)
             if line is None:
-                validate_header(name, value)
-                line = (<str>name).encode("latin-1") + b": " + (<str>value).encode("latin-1") + b"\r\n"
+                line = _line(name, value)
                 if len(_LINES) < _LINES_MAX:
                     _LINES[item] = line
-            out += <bytes>line
-        elif isinstance(value, str):
-            _line(out, name, value)
+            lines.append(line)
+            total += PyBytes_GET_SIZE(<bytes>line)
         else:
-            for item in value:
-                _line(out, name, item)
-    out += tail
-    out += b"\r\n"
-    out += body
-    return bytes(out)
+            for one in ((value,) if isinstance(value, str) else value):
+                line = _line(name, one)
+                lines.append(line)
+                total += PyBytes_GET_SIZE(<bytes>line)
+    cdef bytes out = PyBytes_FromStringAndSize(NULL, total)
+    cdef char* p = PyBytes_AS_STRING(out)
+    p = _put(p, status_line)
+    for line in lines:
+        p = _put(p, <bytes>line)
+    p = _put(p, tail)
+    p[0] = 13
+    p[1] = 10
+    _put(p + 2, body)
+    return out
+
+
+cdef inline char* _put(char* p, bytes data):
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
+    memcpy(p, PyBytes_AS_STRING(data), n)
+    return p + n
 
 
 def chunk(bytes data):

@@ -117,6 +117,37 @@ def test_build_head_cached_line_is_still_validated_for_new_values(mod) -> None:
         mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok\r\nEvil: 1")], b"")
 
 
+class _Str(str):
+    pass
+
+
+HEAD_CASES = [
+    [("A", _Str("sub"))],  # a str subclass is a str
+    [("A", ("t1", "t2"))],  # any iterable of values gives one line each
+    [("A", [])],
+    [("Set-Cookie", ["a=1", 5])],  # a non-string item: TypeError
+    [("A", "ok"), ("B", "bad\x00")],
+    [("X Y", "v")],
+    [("A", "\u2603")],
+    [(b"A", "v")],  # a bytes name
+    [("A", "v" * 70_000)],
+]
+
+
+@pytest.mark.parametrize("headers", HEAD_CASES, ids=range(len(HEAD_CASES)))
+def test_twins_agree_on_build_head(headers: list) -> None:
+    """Results, or the exception type and message, are the same in both twins."""
+    if _compiled is None:
+        pytest.skip("compiled speedups not built")
+    outcomes = []
+    for mod in (_speedups_py, _compiled):
+        try:
+            outcomes.append(mod.build_head(b"HTTP/1.1 200 OK\r\n", headers, b"T: t\r\n", b"body" * 5000))
+        except Exception as exc:  # noqa: BLE001 - the exception is what is compared
+            outcomes.append((type(exc), str(exc)))
+    assert outcomes[0] == outcomes[1]
+
+
 # ETags as Express 5.3.0 (etag 1.8.1) sends them for these bodies.
 EXPRESS_ETAGS = [
     (b"", 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'),

@@ -622,12 +622,13 @@ def stringify(value: Any, replacer: Any = None, spaces: Any = None, escape: Any 
     if value is UNDEFINED or callable(value):
         return None
     indent: str | None = None
-    if isinstance(spaces, bool):
-        spaces = int(spaces)
-    if isinstance(spaces, (int, float)) and spaces >= 1:
-        indent = " " * min(10, int(spaces))
-    elif isinstance(spaces, str) and spaces:
-        indent = spaces[:10]
+    if spaces is not None:  # PERF: the usual case skips the type tests
+        if isinstance(spaces, bool):
+            spaces = int(spaces)
+        if isinstance(spaces, (int, float)) and spaces >= 1:
+            indent = " " * min(10, int(spaces))
+        elif isinstance(spaces, str) and spaces:
+            indent = spaces[:10]
     try:
         if indent is None:
             text = orjson.dumps(value, default=_js_default, option=_ORJSON_OPTS).decode("utf-8")

@@ -244,7 +244,14 @@ class Route:
                 # PERF: the usual route, one (req, res) handler: it cannot call next, so the
                 # route's own next is not needed; an error goes straight to done(err), exactly
                 # where the route's next would send it.
-                return invoke(layer.handle, layer.is_async, (req, res), done)
+                try:  # PERF: invoke() inlined
+                    result = layer.handle(req, res)
+                except Exception as exc:
+                    return done(exc)
+                t = type(result)
+                if layer.is_async or (_awaitable_types.get(t) or (t not in _awaitable_types and _is_awaitable(result))):
+                    return spawn(result, done)
+                return DONE
         return _RouteRun(stack, method, req, res, done)()
 
     def _add(self, method: str | None, handlers: tuple[Any, ...]) -> Route:
@@ -535,7 +542,8 @@ class _RouterRun:
         url = req.url
         if self.protohost:
             url = url[len(self.protohost):]
-        path = pathname(url)
+        # PERF: pathname() only when there is something to cut off (most targets have no query).
+        path = pathname(url) if "?" in url or "#" in url else url
         method = req.method
         match: Match | None = None
         route: Route | None = None

@@ -2,7 +2,8 @@
 """Compiled twin of ``_speedups_py.py``: same functions, same results, same exceptions.
 
 Header validation scans the characters directly instead of running a regex, the head is
-copied once into a bytes object of its exact size, and the ETag is written out in C around hashlib's digest.
+copied once into a bytes object of its exact size, and the ETag is written out in C around
+hashlib's digest.
 """
 from hashlib import sha1 as _hashlib_sha1
 

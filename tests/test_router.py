@@ -1177,3 +1177,26 @@ def test_same_prefix_chain_with_async_middleware_and_error():
     r = get(app, "/api/v1?q=1")
     assert (r.status_code, r.text) == (500, "boom /v1?q=1 /api")
     assert seen == [("/v1?q=1", "/api"), ("/v1?q=1", "/api")]
+
+
+def test_same_prefix_chain_in_a_merge_params_router():
+    # Each layer of `use("/p", a, b)` inside a mergeParams router sees the parent's params
+    # (and a fresh dict: what one layer writes there does not leak into the next).
+    app = express()
+    router = Router(merge_params=True)
+    seen = []
+
+    def first(req, res, next):
+        seen.append(dict(req.params))
+        req.params["mine"] = "1"
+        next()
+
+    def second(req, res, next):
+        seen.append(dict(req.params))
+        res.json({"url": req.url, "base": req.base_url, "params": req.params})
+
+    router.use("/p", first, second)
+    app.use("/u/:id", router)
+    r = get(app, "/u/7/p/x")
+    assert r.json() == {"url": "/x", "base": "/u/7/p", "params": {"id": "7"}}
+    assert seen == [{"id": "7"}, {"id": "7"}]

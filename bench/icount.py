@@ -6,13 +6,15 @@ through ``HttpProtocol`` with an in-memory transport, under valgrind's callgrind
 N2 requests) and prints ``(count(N2) - count(N1)) / (N2 - N1)``: start-up cancels out.
 
 Usage: python bench/icount.py [scenario ...]     (needs valgrind; FASTEXPRESS_NO_EXTENSIONS=1
-for the twin). Scenarios: plaintext json params middleware pipeline body64k post1k.
+for the twin). Scenarios: plaintext json params middleware pipeline body64k, and when named,
+post1k and routes50 (the last of 50 literal routes, in an app of its own).
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HEAD = "Host: 127.0.0.1:8080\r\n"  # what wrk sends by default
@@ -24,6 +26,9 @@ REQUESTS = {
     "pipeline": f"GET /plaintext HTTP/1.1\r\n{HEAD}\r\n" * 16,
     "body64k": f"GET /64k HTTP/1.1\r\n{HEAD}\r\n",
     "post1k": None,  # built below
+    # Not a bench scenario: the bench app's routes come first in its stack, while a real app's
+    # request often passes many routes before its own. Served by routes_app() below.
+    "routes50": f"GET /r49 HTTP/1.1\r\n{HEAD}\r\n",
 }
 _items = ",".join(f'"item number {i:04d} padding padding padding"' for i in range(22))
 _body = '{"items":[%s]}' % _items
@@ -32,12 +37,25 @@ REQUESTS["post1k"] = (f"POST /echo-json HTTP/1.1\r\n{HEAD}Content-Type: applicat
 PER_WRITE = {"pipeline": 16}
 
 
+def routes_app() -> Any:
+    """An app with 50 literal routes, /r0 ... /r49, each answering as plaintext does."""
+    from fastexpress import express
+
+    app = express()
+    for i in range(50):
+        app.get(f"/r{i}", lambda req, res: res.type("text/plain").send("Hello, World!"))
+    return app
+
+
 def drive(scenario: str, n: int) -> None:
     """Feed ``n`` requests of ``scenario`` through one connection (in this process)."""
     import asyncio
 
     sys.path.insert(0, os.path.join(HERE, "servers"))
-    from fastexpress_app import app  # type: ignore[import-not-found]
+    if scenario == "routes50":
+        app = routes_app()
+    else:
+        from fastexpress_app import app  # type: ignore[import-not-found]
 
     from fastexpress.protocol import HttpProtocol, ServerConfig, ServerState
     from fastexpress.testing import FakeTransport
@@ -74,7 +92,7 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--drive"]:
         drive(argv[1], int(argv[2]))
         return
-    for scenario in argv or [s for s in REQUESTS if s != "post1k"]:
+    for scenario in argv or [s for s in REQUESTS if s not in ("post1k", "routes50")]:
         n1, n2 = 1600, 6400
         per = (count(scenario, n2) - count(scenario, n1)) / (n2 - n1)
         print(f"{scenario:12s} {per:10,.0f} instructions/request", flush=True)

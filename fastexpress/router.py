@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
 
 from .pathre import Match, compile_matcher
 
+_new = tuple.__new__
+
 if TYPE_CHECKING:
     from .request import Request
     from .response import Response
@@ -145,7 +147,8 @@ def _match_slash(path: str) -> Match:
 class Layer:
     """One entry of a router's stack: a path matcher and a handler (or a route)."""
 
-    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "prefix", "route", "method", "path", "name")
+    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "prefix", "literal", "route", "method", "path",
+                 "name")
 
     def __init__(self, path: Any, fn: Handler, *, end: bool, strict: bool = False, sensitive: bool = False) -> None:
         self.path = path
@@ -163,6 +166,9 @@ class Layer:
         # the same path, which lets consecutive ones skip restoring and re-stripping req.url.
         static = getattr(self.match, "static_path", None)
         self.prefix = (static, sensitive) if static and not end and 2 <= self.nargs <= 3 else None
+        # A literal route path, case-folded: it matches only a path that folds to it (or to it
+        # plus "/"), so the router can pass over it without calling the matcher.
+        self.literal = static if static and end and not sensitive else None
         self.route: Route | None = None
         self.method: str | None = None
 
@@ -548,14 +554,29 @@ class _RouterRun:
         match: Match | None = None
         route: Route | None = None
         count = len(stack)
+        key: str | None = None  # the path folded as Layer.literal is, made when first needed
         while idx < count:
             layer = stack[idx]
             idx += 1
-            try:
-                match = layer.match(path)
-            except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
-                layer_error = layer_error if layer_error is not None else exc
-                continue
+            literal = layer.literal
+            if literal is not None:
+                # PERF: a literal route is decided without calling its matcher when the path
+                # spells it exactly (the usual hit) or cannot fold to it (the usual miss).
+                if literal == path:
+                    match = _new(Match, (path, {}))  # what the matcher returns
+                else:
+                    if key is None:  # a non-ASCII path may fold to ASCII: the matcher decides
+                        key = path.lower()
+                        key_trim = key[:-1] if key[-1:] == "/" else key
+                    if literal != key and literal != key_trim:
+                        continue
+                    match = layer.match(path)
+            else:
+                try:
+                    match = layer.match(path)
+                except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
+                    layer_error = layer_error if layer_error is not None else exc
+                    continue
             if match is None:
                 continue
             route = layer.route

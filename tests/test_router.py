@@ -1200,3 +1200,46 @@ def test_same_prefix_chain_in_a_merge_params_router():
     r = get(app, "/u/7/p/x")
     assert r.json() == {"url": "/x", "base": "/u/7/p", "params": {"id": "7"}}
     assert seen == [{"id": "7"}, {"id": "7"}]
+
+
+# -- literal routes passed over without their matcher -------------------------------------------
+
+LITERAL_ROUTES = ["/a", "/a/", "/A", "/", "/a.b", "/x-y/z", "/caf%C3%A9", "/CamelCase"]
+LITERAL_TARGETS = ["/a", "/a/", "/A", "/A/", "/a//", "/", "//", "/a.b", "/a.b/", "/x-y/z", "/X-Y/Z/",
+                   "/caf%c3%a9", "/caf%C3%A9", "/camelcase", "/CAMELCASE/", "/a?q=1", "/A/?q=/"]
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["loose", "strict"])
+@pytest.mark.parametrize("sensitive", [False, True], ids=["folded", "sensitive"])
+@pytest.mark.parametrize("route", LITERAL_ROUTES)
+def test_literal_route_reached_exactly_when_its_matcher_matches(route: str, sensitive: bool, strict: bool) -> None:
+    # The router skips a literal route whose folded path cannot equal the request's; the
+    # matcher itself is the reference, for every target.
+    from fastexpress.pathre import compile_matcher
+
+    matcher = compile_matcher(route, end=True, strict=strict, sensitive=sensitive)
+    app = express()
+    app.set("strict routing", strict)
+    app.set("case sensitive routing", sensitive)
+    app.get("/other", lambda req, res: res.send("other"))  # a literal that never matches first
+    app.get(route, lambda req, res: res.send("route"))
+    app.use(lambda req, res: res.send("fallback"))
+    client = TestClient(app)
+    for target in LITERAL_TARGETS:
+        expected = "route" if matcher(target.split("?")[0]) is not None else "fallback"
+        assert client.get(target).text == expected, target
+
+
+def test_non_ascii_path_that_folds_to_a_literal_does_not_match_it() -> None:
+    # "\u212a" (Kelvin sign) lower-cases to "k": the router's cheap filter lets the route
+    # through, and its matcher refuses it, as JavaScript's /i does.
+    app = express()
+
+    def rewrite(req, res, next):
+        req.url = "/\u212a"
+        next()
+
+    app.use(rewrite)
+    app.get("/k", lambda req, res: res.send("route"))
+    app.use(lambda req, res: res.send("fallback"))
+    assert get(app, "/anything").text == "fallback"

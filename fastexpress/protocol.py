@@ -287,6 +287,15 @@ class HttpProtocol(asyncio.Protocol):
     def eof_received(self) -> bool | None:
         if self._lingering:
             return None  # the client is done too: close
+        current = self._current
+        if current is not None:
+            # The client sends no more, so the body still arriving can never complete: the
+            # request is aborted as Node aborts it (body-parser's 400 "request aborted"), and
+            # the connection closes once that is answered.
+            self._current = None
+            self._stop_parsing = True
+            current.keep_alive = False
+            current._on_disconnect()
         # A half-closed client may still read our answers: keep the write side open until the
         # pending responses are written, then close (returning True keeps the transport).
         if self._active is None and not self._queue:

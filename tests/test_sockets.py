@@ -541,6 +541,60 @@ def _upload_refused(port: int) -> bytes:
     return bytes(received)
 
 
+PARTIAL_POST = (b"POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{\"a\":")
+
+
+def aborting_app(seen: list[str], aborted: asyncio.Event) -> Any:
+    app = bare_app()
+    app.use(express.json())
+    app.post("/json", lambda req, res: res.json(req.body))
+    app.get("/", lambda req, res: res.send("still here"))
+
+    def record(err: Any, req: Any, res: Any, next: Any) -> None:
+        seen.append(f"{err.status} {err.type}")
+        aborted.set()
+        next(err)
+
+    app.use(record)
+    return app
+
+
+@pytest.mark.parametrize("how", ["close", "half-close"])
+def test_client_gone_mid_body_aborts_the_request(loop: asyncio.AbstractEventLoop, how: str) -> None:
+    # The client stops sending (FIN) with the body incomplete: it can never complete, so the
+    # body parser fails with Express's "request aborted" (as raw-body's onAborted does in Node)
+    # instead of waiting forever; a half-closed client reads a 400 and the close.
+    seen: list[str] = []
+    aborted = asyncio.Event()
+    app = aborting_app(seen, aborted)
+
+    def hang_up(port: int) -> bytes:
+        client = Client(port)
+        client.send(PARTIAL_POST)
+        time.sleep(0.1)
+        if how == "close":
+            client.close()
+            return b""
+        client.sock.shutdown(socket.SHUT_WR)
+        try:
+            return client.read_to_eof()
+        finally:
+            client.close()
+
+    async def body(server: Any) -> None:
+        answer = await thread(hang_up, server.port)
+        await asyncio.wait_for(aborted.wait(), 2)
+        assert seen == ["400 request.aborted"]
+        if how == "half-close":
+            assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+            assert b"\r\nConnection: close\r\n" in answer
+        r = await thread(fetch, server.port, get("/"))
+        assert bytes(r.body) == b"still here"
+
+    serve(loop, app, body)
+
+
 def test_early_413_survives_an_unread_upload(loop: asyncio.AbstractEventLoop) -> None:
     """The server answers 413 before the body arrives and closes: the client, still sending,
     must get the answer, not a reset (the server drains before it closes)."""

@@ -34,6 +34,8 @@ class ServerConfig:
 
     keep_alive_timeout: float = 5.0  # idle keep-alive connection, and a new one that sends nothing
     head_timeout: float = 60.0  # a request head must be complete this long after its first byte
+    # ... and a request's body this long after that (Node's requestTimeout); 0: no limit.
+    request_timeout: float = 300.0
     max_head_size: int = 16 * 1024  # request line + headers, bytes
     max_headers: int = 100
     body_high_water: int = 64 * 1024  # unread request body buffered before we stop reading
@@ -204,7 +206,7 @@ class HttpProtocol(asyncio.Protocol):
     __slots__ = (
         "handler", "config", "loop", "state", "transport", "flow", "head", "parser", "client_addr",
         "is_tls", "closed", "_msg_bytes", "_consumed", "_current", "_queue", "_active", "_out",
-        "_timer", "_head_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
+        "_timer", "_request_timer", "_dispatching", "_tail", "_stop_parsing", "_idle", "_idle_since",
         "_read_time", "_lingering",
     )
 
@@ -237,7 +239,7 @@ class HttpProtocol(asyncio.Protocol):
         self._idle_since = 0.0
         self._lingering = False  # output closed, discarding the client's bytes until it closes
         self._read_time = 0.0  # loop.time() of the current read
-        self._head_timer: asyncio.TimerHandle | None = None  # slow request head
+        self._request_timer: asyncio.TimerHandle | None = None  # slow request head, then body
         self._dispatching = False
         self._tail = b""
         self._stop_parsing = False
@@ -262,7 +264,7 @@ class HttpProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         self._cancel_timer()
-        self._cancel_head_timer()
+        self._cancel_request_timer()
         if self.state is not None:
             self.state.connections.discard(self)
         current, active = self._current, self._active
@@ -349,8 +351,14 @@ class HttpProtocol(asyncio.Protocol):
             # The head timer runs from the first piece of a head and is never pushed back by
             # later pieces, so a client trickling bytes cannot hold the connection.
             self._tail = data[-3:]
-            if self._head_timer is None:
-                self._head_timer = self.loop.call_later(self.config.head_timeout, self._on_head_timeout)
+            if self._request_timer is None:
+                self._request_timer = self.loop.call_later(self.config.head_timeout, self._on_request_timeout)
+        elif self._current is not None and self._request_timer is None and not self.closed:
+            # A body still arriving after this read: it has until request_timeout after the
+            # request's first byte (a body that arrives with its head never needs the timer).
+            timeout = self.config.request_timeout
+            if timeout:
+                self._request_timer = self.loop.call_at(self._current.start_time + timeout, self._on_request_timeout)
 
     def _size_partial_head(self, data: bytes) -> None:
         """A head began in this read and is not complete: httptools holds its bytes, which no
@@ -370,8 +378,8 @@ class HttpProtocol(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         head = self.head
         head.in_head = False
-        if self._head_timer is not None:
-            self._cancel_head_timer()
+        if self._request_timer is not None:
+            self._cancel_request_timer()
         parser = self.parser
         keep_alive = parser.should_keep_alive()
         # PERF: without a Connection header only HTTP/1.1 keeps alive, so the version string
@@ -411,6 +419,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self._consumed += self._msg_bytes
+        if self._request_timer is not None:
+            self._cancel_request_timer()
         current = self._current
         self._current = None
         if current is not None:
@@ -800,7 +810,7 @@ class HttpProtocol(asyncio.Protocol):
     def _close_after_write(self) -> None:
         self._stop_parsing = True
         self._cancel_timer()
-        self._cancel_head_timer()
+        self._cancel_request_timer()
         transport = self.transport
         if transport is None or self.closed:
             return
@@ -851,10 +861,10 @@ class HttpProtocol(asyncio.Protocol):
             self._timer.cancel()
             self._timer = None
 
-    def _cancel_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+    def _cancel_request_timer(self) -> None:
+        if self._request_timer is not None:
+            self._request_timer.cancel()
+            self._request_timer = None
 
     def _on_idle_timeout(self) -> None:
         self._timer = None
@@ -862,10 +872,21 @@ class HttpProtocol(asyncio.Protocol):
         if self._active is None and not self._queue and not self.head.in_head:
             self._close_after_write()
 
-    def _on_head_timeout(self) -> None:
-        self._head_timer = None
-        if self.head.in_head and not self.closed:
+    def _on_request_timeout(self) -> None:
+        self._request_timer = None
+        if self.closed:
+            return
+        if self.head.in_head:
             self._fail(408)
             self._out = []
             self._run_queue()
             self._flush()
+        elif self._current is not None:
+            # The body is late. As Node does: 408 unless a response is under way, and close;
+            # the request's reader then sees the disconnect (body-parser's "request aborted").
+            self._current = None
+            self._queue.clear()
+            active = self._active
+            if active is None or not active.res.headers_sent:
+                self._write(_error_response(408))
+            self._close_after_write()

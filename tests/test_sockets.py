@@ -595,6 +595,66 @@ def test_client_gone_mid_body_aborts_the_request(loop: asyncio.AbstractEventLoop
     serve(loop, app, body)
 
 
+def test_body_late_past_request_timeout_gets_408(loop: asyncio.AbstractEventLoop) -> None:
+    # Node's requestTimeout: a body still incomplete request_timeout after the request began
+    # gets the bare 408 and the close; the app's body parser sees the request aborted.
+    seen: list[str] = []
+    aborted = asyncio.Event()
+    app = aborting_app(seen, aborted)
+
+    def trickle(port: int) -> bytes:
+        client = Client(port)
+        try:
+            client.send(PARTIAL_POST)
+            time.sleep(0.3)
+            client.send(b'"trickled')  # progress does not push the deadline back
+            return client.read_to_eof()
+        finally:
+            client.close()
+
+    async def body(server: Any) -> None:
+        started = time.monotonic()
+        answer = await thread(trickle, server.port)
+        assert answer == error_bytes(408, "Request Timeout")
+        assert 0.5 <= time.monotonic() - started < 2.0
+        await asyncio.wait_for(aborted.wait(), 2)
+        assert seen == ["400 request.aborted"]
+        r = await thread(fetch, server.port, get("/"))
+        assert bytes(r.body) == b"still here"
+
+    serve(loop, app, body, request_timeout=0.6)
+
+
+def test_each_request_has_its_own_deadline(loop: asyncio.AbstractEventLoop) -> None:
+    # A body that completes in time cancels its deadline: the next request on the connection,
+    # head or body, is not held to it (a late head would otherwise get a 408).
+    seen: list[str] = []
+    app = aborting_app(seen, asyncio.Event())
+    rest = b"1" + b" " * 93 + b"}"  # the 100 bytes announced
+
+    def two_slow_posts(port: int) -> list[bytes]:
+        client = Client(port)
+        try:
+            bodies = []
+            for _ in range(2):  # each completes 0.4 s after it began; the deadline is 0.6 s
+                client.send(PARTIAL_POST)
+                time.sleep(0.4)
+                client.send(rest)
+                bodies.append(bytes(client.read(len(client.responses) + 1)[-1].body))
+            client.send(get("/")[:10])  # a head in pieces across the last deadline
+            time.sleep(0.3)
+            bodies.append(bytes(client.request(get("/")[10:]).body))
+            return bodies
+        finally:
+            client.close()
+
+    async def body(server: Any) -> None:
+        assert await thread(two_slow_posts, server.port) == [b'{"a":1}', b'{"a":1}', b"still here"]
+        assert seen == []
+
+    serve(loop, app, body, request_timeout=0.6)
+
+
 def test_early_413_survives_an_unread_upload(loop: asyncio.AbstractEventLoop) -> None:
     """The server answers 413 before the body arrives and closes: the client, still sending,
     must get the answer, not a reset (the server drains before it closes)."""

@@ -593,8 +593,11 @@ class HttpProtocol(asyncio.Protocol):
             self._flush()
             self.transport.abort()
 
-    def close_idle(self) -> bool:
-        """Close the connection if it is between requests; True if it was."""
+    def close_idle(self, spare_fresh: bool = False) -> bool:
+        """Close the connection if it is between requests; True if it was. ``spare_fresh``:
+        not one accepted but never read from yet (its first request may be on its way)."""
+        if spare_fresh and self._read_time == 0.0:
+            return False
         if self._active is None and not self._queue and self._current is None and not self.head.in_head:
             self._close_after_write()
             return True

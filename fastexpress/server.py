@@ -132,10 +132,9 @@ class Server:
         fresh_until = min(deadline, now + FRESH_GRACE)
 
         def close_idle() -> None:
-            fresh_ok = loop.time() < fresh_until
+            spare_fresh = loop.time() < fresh_until
             for conn in list(state.connections):
-                if not (fresh_ok and conn._read_time == 0.0):
-                    conn.close_idle()
+                conn.close_idle(spare_fresh)
 
         close_idle()
         while state.connections and loop.time() < deadline:

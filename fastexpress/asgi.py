@@ -79,25 +79,6 @@ def _request_url(scope: Scope) -> str:
     return path + "?" + query.decode("latin-1") if query else path
 
 
-class AsgiRequest(Request):
-    """A ``Request`` whose body is pulled from ``receive()`` when a reader waits for it.
-
-    ``Request.stream`` parks a reader on ``self._waiter``; setting it is the one moment the
-    handler says it wants more body, so the attribute is a property here."""
-
-    __slots__ = ("_asgi_waiter",)
-
-    @property  # type: ignore[override]
-    def _waiter(self) -> asyncio.Future[None] | None:
-        return self._asgi_waiter
-
-    @_waiter.setter
-    def _waiter(self, waiter: asyncio.Future[None] | None) -> None:
-        self._asgi_waiter = waiter
-        if waiter is not None:
-            self._conn._want_body()
-
-
 class AsgiConnection:
     """One ASGI ``http`` scope, behind the connection interface of ``HttpProtocol``."""
 
@@ -169,7 +150,7 @@ class AsgiConnection:
         else:
             keep_alive = version != "1.0" or b"keep-alive" in connection
         method = scope.get("method") or "GET"
-        req = AsgiRequest(self, method, _request_url(scope), version, Headers.from_bytes(raw), keep_alive, has_body)
+        req = Request(self, method, _request_url(scope), version, Headers.from_bytes(raw), keep_alive, has_body)
         req._conditional = conditional
         req.start_time = self.loop.time()
         return req
@@ -335,8 +316,8 @@ class AsgiConnection:
 
     # -- the request body --------------------------------------------------------------------
 
-    def _want_body(self) -> None:
-        """A reader waits for body bytes: start pulling them from the server."""
+    def want_body(self) -> None:
+        """A reader waits for body bytes (``Request.stream``): pull them from ``receive()``."""
         if self._pump is None and not self.closed and not self.req._body_done:
             self._pump = self.loop.create_task(self._pump_body())
         else:

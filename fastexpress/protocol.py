@@ -593,6 +593,9 @@ class HttpProtocol(asyncio.Protocol):
             self._flush()
             self.transport.abort()
 
+    def want_body(self) -> None:
+        """A reader waits for body bytes: they come as the socket is read, nothing to start."""
+
     def close_idle(self, spare_fresh: bool = False) -> bool:
         """Close the connection if it is between requests; True if it was. ``spare_fresh``:
         not one accepted but never read from yet (its first request may be on its way)."""

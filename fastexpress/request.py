@@ -325,6 +325,7 @@ class Request:
             if self._body_done:
                 return
             self._waiter = asyncio.get_running_loop().create_future()
+            self._conn.want_body()  # the connection may have to fetch it (ASGI's receive)
             try:
                 await self._waiter
             finally:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import inspect
 import logging
 import os
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
@@ -38,6 +37,7 @@ from ._accel import validate_header
 from .headers import Headers
 from .protocol import ServerConfig, has_body
 from .request import Request
+from .server import make_config, run_hooks, run_shutdown_hooks
 from .response import Response
 
 if TYPE_CHECKING:
@@ -485,31 +485,6 @@ class AsgiConnection:
 
 # -- the application -------------------------------------------------------------------------
 
-async def run_hooks(app: App, event: str) -> None:
-    """Call each ``app.on(event, fn)`` listener in order with no argument, awaiting those that
-    return an awaitable; the first exception propagates (as ``server.run_hooks``)."""
-    for fn in list(app._listeners.get(event, ())):
-        result = fn()
-        if inspect.isawaitable(result):
-            await result
-
-
-async def _run_shutdown_hooks(app: App) -> Exception | None:
-    """Every shutdown hook runs even when one raises (each error logged, as the built-in
-    server's shutdown); returns the first error."""
-    first: Exception | None = None
-    for fn in list(app._listeners.get("shutdown", ())):
-        try:
-            result = fn()
-            if inspect.isawaitable(result):
-                await result
-        except Exception as exc:
-            logger.exception("fastexpress: shutdown hook %s raised", getattr(fn, "__qualname__", fn))
-            if first is None:
-                first = exc
-    return first
-
-
 class AsgiApp:
     """An ``App`` as an ASGI 3 application (``http`` and ``lifespan`` scopes).
 
@@ -517,8 +492,6 @@ class AsgiApp:
     ``write_high_water``)."""
 
     def __init__(self, app: App, **options: Any) -> None:
-        from .server import make_config
-
         self.app = app
         self.config = make_config(options)
 
@@ -561,7 +534,7 @@ class AsgiApp:
                     return
                 await send({"type": "lifespan.startup.complete"})
             elif kind == "lifespan.shutdown":
-                error = await _run_shutdown_hooks(app)
+                error = await run_shutdown_hooks(app)
                 if error is not None:
                     await send({"type": "lifespan.shutdown.failed", "message": _describe(error)})
                 else:

@@ -62,19 +62,19 @@ async def run_hooks(app: App, event: str) -> None:
             await result
 
 
-async def run_shutdown_hooks(app: App) -> bool:
-    """Run every shutdown hook even when one raises (each error is logged); True if all ran
-    without an exception."""
-    ok = True
+async def run_shutdown_hooks(app: App) -> Exception | None:
+    """Run every shutdown hook even when one raises (each error is logged); the first error,
+    or None if all ran without one."""
+    first: Exception | None = None
     for fn in list(app._listeners.get("shutdown", ())):
         try:
             result = fn()
             if inspect.isawaitable(result):
                 await result
-        except Exception:
-            ok = False
+        except Exception as exc:
             log.exception("fastexpress: shutdown hook %s raised", _hook_name(fn))
-    return ok
+            first = first or exc
+    return first
 
 
 class Server:
@@ -148,7 +148,7 @@ class Server:
         self._closed = True
         self._remove_uds()
         if self._app is not None:
-            self.shutdown_ok = await run_shutdown_hooks(self._app)
+            self.shutdown_ok = await run_shutdown_hooks(self._app) is None
 
     def _remove_uds(self) -> None:
         if self._uds is None or self._uds_ino is None:

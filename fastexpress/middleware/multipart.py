@@ -174,6 +174,20 @@ def _quoted(s: str, i: int) -> tuple[str, int] | None:
     return None
 
 
+def _param_value(s: str, i: int) -> tuple[str, int] | None:
+    """A parameter value at ``i`` (just after its "="), a quoted-string or a token: (value,
+    index after it), or None when there is none."""
+    n = len(s)
+    if i == n:
+        return None
+    if s[i] == '"':
+        return _quoted(s, i + 1)
+    start = i
+    while i < n and s[i] in _TOKEN:
+        i += 1
+    return (s[start:i], i) if i > start else None
+
+
 def parse_disposition(s: str, param_charset: str) -> tuple[str, dict[str, str]] | None:
     """busboy's parseDisposition: (lower-cased type, params) or None when malformed. ``s`` is
     the header value as latin-1; plain parameter values are decoded with ``param_charset``,
@@ -237,21 +251,10 @@ def parse_disposition(s: str, param_charset: str) -> tuple[str, dict[str, str]] 
                 break
             value = _decode_with("".join(out), charset, hint)
         else:
-            i += 1
-            if i == n:
+            parsed = _param_value(s, i + 1)
+            if parsed is None:
                 return None
-            if s[i] == '"':
-                quoted = _quoted(s, i + 1)
-                if quoted is None:
-                    return None
-                value, i = quoted
-            else:
-                start = i
-                while i < n and s[i] in _TOKEN:
-                    i += 1
-                if i == start:
-                    return None
-                value = s[start:i]
+            value, i = parsed
             value = _decode_with(value, param_charset, 2)
         if value is None:
             return None
@@ -293,21 +296,10 @@ def _part_content_type(s: str) -> tuple[str, str | None] | None:
         if i == n or s[i] != "=" or i == start:
             return None
         name = s[start:i].lower()
-        i += 1
-        if i == n:
+        parsed = _param_value(s, i + 1)
+        if parsed is None:
             return None
-        if s[i] == '"':
-            quoted = _quoted(s, i + 1)
-            if quoted is None:
-                return None
-            value, i = quoted
-        else:
-            start = i
-            while i < n and s[i] in _TOKEN:
-                i += 1
-            if i == start:
-                return None
-            value = s[start:i]
+        value, i = parsed
         if name == "charset" and charset is None:
             charset = value.lower()
     return f"{main}/{sub}", charset

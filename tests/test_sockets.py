@@ -126,7 +126,8 @@ async def thread(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def serve(loop: asyncio.AbstractEventLoop, app: Any, body: Callable[[Any], Awaitable[Any]], **options: Any) -> Any:
-    """Run ``body(server)`` against ``app`` started on a free port; no loop errors allowed."""
+    """Run ``body(server)`` against ``app`` started on a free port (``options`` go to
+    ``app.start``: ``ssl=`` for TLS); no loop errors allowed."""
     errors: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda lp, ctx: errors.append(ctx))
     options.setdefault("graceful_timeout", 1.0)
@@ -134,7 +135,7 @@ def serve(loop: asyncio.AbstractEventLoop, app: Any, body: Callable[[Any], Await
     async def main() -> Any:
         server = await app.start(port=0, **options)
         try:
-            return await asyncio.wait_for(body(server), 10)
+            return await asyncio.wait_for(body(server), 15)
         finally:
             await server.close()
 

@@ -21,12 +21,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import pytest
 
 from fastexpress import express
-from test_sockets import Client, Resp  # noqa: F401 (Resp: the type Client.read returns)
+from test_sockets import Client, Resp, serve, thread  # noqa: F401 (Resp: the type Client.read returns)
 
 trustme = pytest.importorskip("trustme", reason="trustme is in the [test] extra: pip install -e '.[test]'")
 
@@ -67,32 +67,6 @@ def get(path: str = "/", extra: bytes = b"") -> bytes:
     return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n" + extra + b"\r\n"
 
 
-async def thread(fn: Callable[..., Any], *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
-
-
-def serve(loop: asyncio.AbstractEventLoop, app: Any, body: Callable[[Any], Awaitable[Any]],
-          ssl_ctx: ssl.SSLContext | None, **options: Any) -> Any:
-    """Run ``body(server)`` against ``app`` started on a free port with ``ssl=ssl_ctx``; no
-    unhandled loop errors allowed."""
-    errors: list[dict[str, Any]] = []
-    loop.set_exception_handler(lambda lp, ctx: errors.append(ctx))
-    options.setdefault("graceful_timeout", 1.0)
-
-    async def main() -> Any:
-        server = await app.start(port=0, ssl=ssl_ctx, **options)
-        try:
-            return await asyncio.wait_for(body(server), 15)
-        finally:
-            await server.close()
-
-    try:
-        return loop.run_until_complete(main())
-    finally:
-        loop.run_until_complete(loop.shutdown_default_executor())
-        assert errors == [], errors
-
-
 def info_app(*middleware: Any) -> Any:
     app = express()
     app.disable("x-powered-by")
@@ -128,7 +102,7 @@ def test_protocol_and_secure_over_tls(loop: asyncio.AbstractEventLoop, server_ct
         assert data["ip"] == "127.0.0.1" and data["ips"] == [] and data["hostname"] == "localhost"
         assert version in ("TLSv1.2", "TLSv1.3")
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def test_plain_http_says_http(loop: asyncio.AbstractEventLoop) -> None:
@@ -144,7 +118,7 @@ def test_plain_http_says_http(loop: asyncio.AbstractEventLoop) -> None:
         data = orjson.loads(bytes(r.body))
         assert (data["protocol"], data["secure"]) == ("http", False)
 
-    serve(loop, app, body, None)
+    serve(loop, app, body, ssl=None)
 
 
 def test_forwarded_proto_over_tls_needs_trust_proxy(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSLContext,
@@ -168,7 +142,7 @@ def test_forwarded_proto_over_tls_needs_trust_proxy(loop: asyncio.AbstractEventL
         assert (trusted["protocol"], trusted["secure"], trusted["ip"], trusted["hostname"]) == (
             "http", False, "203.0.113.9", "shop.example")
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def test_keep_alive_over_tls(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSLContext,
@@ -194,7 +168,7 @@ def test_keep_alive_over_tls(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SS
         assert len({b[1] for b in bodies}) == 1  # one connection served all of them
         assert all(r.header("Connection") == ["keep-alive"] for r in rs)
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def test_streamed_response_over_tls_with_slow_reader(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSLContext,
@@ -232,7 +206,7 @@ def test_streamed_response_over_tls_with_slow_reader(loop: asyncio.AbstractEvent
         assert bytes(again.body) == b"after"
         assert paused, "the TLS transport never pushed back: the slow reader was not slow enough"
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def test_send_file_over_tls(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSLContext,
@@ -254,7 +228,7 @@ def test_send_file_over_tls(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSL
         assert bytes(r.body) == data
         assert r2.status == 206 and bytes(r2.body) == data[10:20]
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def _plain_to_tls_port(port: int) -> bytes:
@@ -300,7 +274,7 @@ def test_plain_http_to_tls_port_is_dropped(loop: asyncio.AbstractEventLoop, serv
             await asyncio.sleep(0.02)
         assert server.connections == 0
 
-    serve(loop, app, body, server_ctx)
+    serve(loop, app, body, ssl=server_ctx)
 
 
 def test_bad_handshakes_do_not_stop_the_server(loop: asyncio.AbstractEventLoop, server_ctx: ssl.SSLContext,
@@ -340,7 +314,7 @@ def test_bad_handshakes_do_not_stop_the_server(loop: asyncio.AbstractEventLoop, 
         return time.monotonic()
 
     try:
-        start = serve(loop, app, body, server_ctx)
+        start = serve(loop, app, body, ssl=server_ctx)
         closed_in = time.monotonic() - start
     finally:
         for s in silent:

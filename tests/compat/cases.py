@@ -41,15 +41,24 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(id: str, path: str, section: str, description: str = "", *, method: str = "GET",
-         headers: Sequence[tuple[str, str]] | dict[str, str] = (), body: bytes | str | None = None,
-         **extra: object) -> None:
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    if isinstance(body, str):
-        body = body.encode()
-    CASES.append(Case(id=id, method=method, path=path, headers=tuple(headers), body=body,
-                      section=section, description=description, **extra))  # type: ignore[arg-type]
+def case_adder(cases: list[Case], default_method: str = "GET") -> Callable[..., None]:
+    """``case(id, path, section, description, method=, headers=, body=, **Case fields)`` adding
+    to ``cases``: headers as pairs or a dict, a str body as UTF-8 (each suite has one)."""
+
+    def case(id: str, path: str, section: str, description: str = "", *, method: str = default_method,
+             headers: Sequence[tuple[str, str]] | dict[str, str] = (), body: bytes | str | None = None,
+             **extra: object) -> None:
+        if isinstance(headers, dict):
+            headers = list(headers.items())
+        if isinstance(body, str):
+            body = body.encode()
+        cases.append(Case(id=id, method=method, path=path, headers=tuple(headers), body=body,
+                          section=section, description=description, **extra))  # type: ignore[arg-type]
+
+    return case
+
+
+case = case_adder(CASES)
 
 
 W, R, Q, A = "§0 wire basics", "§1 response", "§2 request", "§3 app/router/errors"

@@ -23,7 +23,7 @@ import zlib
 from typing import Any, Callable, Sequence
 
 import brotli
-from cases import Case  # tests/compat/cases.py (on sys.path)
+from cases import Case, case_adder  # tests/compat/cases.py (on sys.path)
 from harness import DEFAULT_HOST
 
 from fastexpress.finalhandler import html_document
@@ -36,16 +36,16 @@ JSON_CT = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
-def case(id: str, path: str, section: str, description: str = "", *, method: str = "POST",
-         ctype: str | None = None, headers: Sequence[tuple[str, str]] | dict[str, str] = (),
-         body: bytes | str | None = None, **extra: Any) -> None:
+_add = case_adder(CASES, default_method="POST")
+
+
+def case(*args: str, ctype: str | None = None, headers: Sequence[tuple[str, str]] | dict[str, str] = (),
+         **extra: Any) -> None:
+    """The common ``case`` (POST by default) plus ``ctype``: a Content-Type header put first."""
     items = list(headers.items()) if isinstance(headers, dict) else list(headers)
     if ctype is not None:
         items.insert(0, ("Content-Type", ctype))
-    if isinstance(body, str):
-        body = body.encode()
-    CASES.append(Case(id=id, method=method, path=path, headers=tuple(items), body=body, section=section,
-                      description=description, **extra))
+    _add(*args, headers=items, **extra)
 
 
 def chunked_request(path: str, headers: Sequence[tuple[str, str]], pieces: Sequence[bytes]) -> bytes:

@@ -3,9 +3,8 @@ serve-static 2.2.1), app.js vs app.py. Every file of public/ has the mtime
 2021-06-15T12:34:56.789Z in both apps, so ETag and Last-Modified compare byte for byte."""
 from __future__ import annotations
 
-from typing import Sequence
 
-from cases import Case  # tests/compat/cases.py (on sys.path through the harness)
+from cases import Case, case_adder  # tests/compat/cases.py (on sys.path through the harness)
 from harness import DEFAULT_HOST, build_request
 
 CASES: list[Case] = []
@@ -17,15 +16,7 @@ HELLO_ETAG = f'W/"c-{MTIME_HEX}"'  # 12 bytes
 DIGITS_ETAG = f'W/"a-{MTIME_HEX}"'  # 10 bytes
 
 
-def case(id: str, path: str, section: str, description: str = "", *, method: str = "GET",
-         headers: Sequence[tuple[str, str]] | dict[str, str] = (), body: bytes | str | None = None,
-         **extra: object) -> None:
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    if isinstance(body, str):
-        body = body.encode()
-    CASES.append(Case(id=id, method=method, path=path, headers=tuple(headers), body=body,
-                      section=section, description=description, **extra))  # type: ignore[arg-type]
+case = case_adder(CASES)
 
 
 def raw_get(target: str) -> bytes:

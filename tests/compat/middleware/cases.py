@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Callable, Sequence
 
-from cases import Case  # tests/compat/cases.py (the suite runner puts tests/compat on sys.path)
+from cases import Case, case_adder  # tests/compat/cases.py (the suite runner puts tests/compat on sys.path)
 
 CASES: list[Case] = []
 
@@ -54,18 +54,16 @@ def recompressed(level: int = -1, split: Callable[[bytes], Sequence[bytes]] | No
     return expect
 
 
-def case(id: str, path: str, section: str, description: str = "", *, method: str = "GET",
-         headers: Sequence[tuple[str, str]] | dict[str, str] = (), body: bytes | str | None = None,
-         zlib_body: Callable[[dict[str, object]], dict[str, object]] | None = None, **extra: object) -> None:
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    if isinstance(body, str):
-        body = body.encode()
+_add = case_adder(CASES)
+
+
+def case(*args: str, zlib_body: Callable[[dict[str, object]], dict[str, object]] | None = None,
+         **extra: object) -> None:
+    """The common ``case`` plus ``zlib_body``: what fastexpress's compressed body must be."""
     if zlib_body is not None:
         extra.setdefault("deliberate", ZLIB_BYTES)
         extra.setdefault("expect_python", zlib_body)
-    CASES.append(Case(id=id, method=method, path=path, headers=tuple(headers), body=body,
-                      section=section, description=description, **extra))  # type: ignore[arg-type]
+    _add(*args, **extra)
 
 
 C, O, L = "compression", "cors", "logger"

@@ -12,25 +12,16 @@ import base64
 import hashlib
 import sys
 from pathlib import Path
-from typing import Sequence
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # run from this folder directly
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cases import Case  # tests/compat/cases.py (on sys.path, as for the other suites)
+from cases import Case, case_adder  # tests/compat/cases.py (on sys.path, as for the other suites)
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, path: str, section: str, description: str = "", *, method: str = "GET",
-         headers: Sequence[tuple[str, str]] | dict[str, str] = (), body: bytes | str | None = None,
-         **extra: object) -> None:
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    if isinstance(body, str):
-        body = body.encode()
-    CASES.append(Case(id=id, method=method, path=path, headers=tuple(headers), body=body,
-                      section=section, description=description, **extra))  # type: ignore[arg-type]
+case = case_adder(CASES)
 
 
 def weak_etag(body: bytes) -> str:

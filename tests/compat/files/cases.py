@@ -3,7 +3,6 @@ serve-static 2.2.1), app.js vs app.py. Every file of public/ has the mtime
 2021-06-15T12:34:56.789Z in both apps, so ETag and Last-Modified compare byte for byte."""
 from __future__ import annotations
 
-
 from cases import Case, case_adder  # tests/compat/cases.py (on sys.path through the harness)
 from harness import DEFAULT_HOST, build_request
 

@@ -1054,9 +1054,7 @@ def test_real_server_smoke(server: str, smoke_dir: Path, tmp_path: Path) -> None
 
 
 def test_uvicorn_serves_the_app_object_itself(smoke_dir: Path, tmp_path: Path) -> None:
-    """``uvicorn module:app`` with the App, not a wrapper (needs App.__call__'s ASGI branch)."""
-    if not inspect.iscoroutinefunction(App.__call__):
-        pytest.skip("App.__call__ does not dispatch ASGI scopes yet (the lead applies that change)")
+    """``uvicorn module:app`` with the App, not a wrapper (App.__call__'s ASGI branch)."""
     for name in ("smoke_app.py", "big.bin"):
         (tmp_path / name).write_bytes((smoke_dir / name).read_bytes())
     for server in SERVERS:

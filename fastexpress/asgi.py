@@ -37,8 +37,8 @@ from ._accel import validate_header
 from .headers import Headers
 from .protocol import ServerConfig, has_body
 from .request import Request
-from .server import make_config, run_hooks, run_shutdown_hooks
 from .response import Response
+from .server import make_config, run_hooks, run_shutdown_hooks
 
 if TYPE_CHECKING:
     from .application import App

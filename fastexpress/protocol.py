@@ -34,7 +34,7 @@ class ServerConfig:
 
     keep_alive_timeout: float = 5.0  # idle keep-alive connection, and a new one that sends nothing
     head_timeout: float = 60.0  # a request head must be complete this long after its first byte
-    request_timeout: float = 300.0  # ... and its body this long after it (Node's requestTimeout); 0: none
+    request_timeout: float = 300.0  # the whole request, body too, from its first byte (Node: requestTimeout)
     max_head_size: int = 16 * 1024  # request line + headers, bytes
     max_headers: int = 100
     body_high_water: int = 64 * 1024  # unread request body buffered before we stop reading

@@ -114,6 +114,12 @@ class Server:
         for conn in list(self._state.connections):
             conn.abort()
 
+    def stop_accepting(self) -> None:
+        """Take no new connections (the first step of ``close()``, which may follow)."""
+        self._state.closing = True
+        self._state.stop_sweeping()
+        self._server.close()
+
     async def close(self, timeout: float | None = None) -> None:
         """Stop accepting, close idle connections now, let in-flight responses finish (up to
         ``timeout``, default the ``graceful_timeout`` option), then drop what is left; then
@@ -121,9 +127,7 @@ class Server:
         not idle: its first request gets ``FRESH_GRACE`` seconds to arrive and is answered
         (with ``Connection: close``)."""
         state = self._state
-        state.closing = True
-        state.stop_sweeping()
-        self._server.close()
+        self.stop_accepting()
         loop = asyncio.get_running_loop()
         now = loop.time()
         deadline = now + (self.config.graceful_timeout if timeout is None else timeout)

@@ -76,7 +76,9 @@ _PER_SLOT_SOCKETS = sys.platform.startswith("linux")  # SO_REUSEPORT balances on
 @dataclass
 class WorkerSpec:
     sock: int  # the listening socket (inherited descriptor)
-    status: int  # write end of the status pipe: b"R" ready, b"M" max requests, b"E...\n" error
+    # write end of the status pipe: b"R" ready, b"M" max requests, b"S" stopped accepting,
+    # b"E...\n" error
+    status: int
     life: int  # read end of the lifeline pipe: EOF when the supervisor is gone
     slot: int
 
@@ -161,6 +163,8 @@ def serve_worker(app: App, spec: WorkerSpec, *, limit_max_requests: int | None =
         loop.add_reader(spec.life, on_lifeline)
         report(spec, b"R")
         await stop.wait()
+        server.stop_accepting()
+        report(spec, b"S")  # a reload is complete once the retiring workers have said this
         await server.close()
         return 0 if server.shutdown_ok else 1
 
@@ -216,13 +220,14 @@ def describe_exit(code: int) -> str:
 
 
 class _Worker:
-    __slots__ = ("slot", "proc", "status_fd", "ready", "role", "error", "buf", "kill_at", "started")
+    __slots__ = ("slot", "proc", "status_fd", "ready", "accepting", "role", "error", "buf", "kill_at", "started")
 
     def __init__(self, slot: int, proc: subprocess.Popen[bytes], status_fd: int, role: str) -> None:
         self.slot = slot
         self.proc = proc
         self.status_fd = status_fd
         self.ready = False
+        self.accepting = True  # until it says it stopped (b"S") or exits
         self.role = role  # "slot" (serving its slot), "new" (replacement starting), "old" (retiring)
         self.error: str | None = None
         self.buf = b""
@@ -452,6 +457,10 @@ class Supervisor:
             elif kind == b"M":
                 worker.buf = worker.buf[1:]
                 self._on_max_requests(worker)
+            elif kind == b"S":
+                worker.buf = worker.buf[1:]
+                worker.accepting = False
+                self._check_reload_complete()
             elif kind == b"E":
                 end = worker.buf.find(b"\n")
                 if end < 0:
@@ -479,9 +488,7 @@ class Supervisor:
                 log.info("fastexpress: worker %d replaced by %d (slot %d)", old.pid, worker.pid, worker.slot)
             else:
                 log.info("fastexpress: worker %d started (slot %d)", worker.pid, worker.slot)
-            if self.reloading and not self.replace_queue and self.replacing is None:
-                self.reloading = False
-                log.info("fastexpress: reload complete: workers %s", self._pids())
+            self._check_reload_complete()
         if not self.announced and len(self.current) == self.slots and all(
                 w.ready for w in self.current.values()):
             self.announced = True
@@ -537,6 +544,7 @@ class Supervisor:
             self.replacing = None
         if self.stopping or worker.role == "old":
             log.debug("fastexpress: worker %d exited (%s)", worker.pid, describe_exit(code))
+            self._check_reload_complete()
             return
         if worker.error is not None:
             log.error("fastexpress: error: %s", worker.error)
@@ -621,9 +629,15 @@ class Supervisor:
                     self.replace_queue.append(slot)  # still starting: replace it once it is up
                 elif slot in self.current or slot not in self.respawn_at:
                     self.replacing = self._spawn(slot, "new")
-            if self.reloading and not self.replace_queue and self.replacing is None:
-                self.reloading = False
-                log.info("fastexpress: reload complete: workers %s", self._pids())
+            self._check_reload_complete()
+
+    def _check_reload_complete(self) -> None:
+        # Complete when every slot has its new worker and no retiring one still accepts: from
+        # then on every connection reaches the new code.
+        if (self.reloading and not self.replace_queue and self.replacing is None
+                and not any(w.role == "old" and w.accepting for w in self.workers)):
+            self.reloading = False
+            log.info("fastexpress: reload complete: workers %s", self._pids())
 
     def _on_signals(self) -> None:
         try:

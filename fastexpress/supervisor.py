@@ -27,7 +27,9 @@ takes its accept queue with it (closing the last copy of a ``SO_REUSEPORT`` list
 the connections queued on it): a crashed worker's queue waits for its replacement, and a
 rolling replacement (``SIGHUP``, a file change, ``limit_max_requests``) starts the new worker
 on the same socket, waits for its ``R``, and only then stops the old one gracefully, so no
-connection is refused.
+connection is refused. The old one writes ``S`` once it takes no new connections: a reload is
+logged complete when every retiring worker has (or has exited), so from then on every new
+connection reaches the new code.
 
 Signals to the supervisor: ``SIGTERM``/``SIGINT`` stop every worker gracefully (a second one:
 at once); ``SIGHUP`` replaces the workers one by one; ``SIGTTIN``/``SIGTTOU`` add/remove one.

@@ -455,7 +455,8 @@ class HttpProtocol(asyncio.Protocol):
                     else:
                         self.abort()
             if not self.closed:
-                # PERF: update_reading has nothing to do while reading with nothing waiting.
+                # PERF: update_reading has nothing to do while reading with nothing waiting
+                # (no queue, no body arriving, not stopped, not paused): skip the call.
                 if self._queue or self._current is not None or self._stop_parsing or (self.flow is not None and self.flow.read_paused):
                     self.update_reading()
                 if self._active is None and not self._queue and self._current is None and not self.head.in_head:
@@ -470,8 +471,6 @@ class HttpProtocol(asyncio.Protocol):
         if flow is None or self.closed or self._lingering:
             return
         current = self._current
-        if current is None and not flow.read_paused and not self._queue and not self._stop_parsing:
-            return  # PERF: the usual case, reading and nothing waiting
         if self._stop_parsing or self._queue or (current is not None and current._over_high_water()):
             flow.pause_reading()
         elif flow.read_paused:

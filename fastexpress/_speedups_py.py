@@ -143,7 +143,7 @@ class RequestHead:
         if len(headers) >= self.max_headers:
             raise self.error(431)
         # PERF: only names starting with one of these letters matter here; lower() just those.
-        if name[0] | 0x20 in _WATCHED:
+        if name and name[0] | 0x20 in _WATCHED:
             lname = name.lower()
             if lname == b"host":
                 self.host_count += 1

@@ -241,3 +241,12 @@ def test_request_head_twins_agree_byte_by_byte(raw: bytes) -> None:
         return (head.url, head.headers, head.size, head.host_count, head.te, head.has_body)
 
     assert fields(_compiled) == fields(_speedups_py)
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_request_head_takes_an_empty_name_as_the_twin_does(mod) -> None:
+    # httptools refuses an empty header name before calling on_header; called directly, both
+    # twins keep it as a plain line (the compiled one reads no first byte that is not there).
+    head = mod.RequestHead(1024, 10, HeadError, lambda: None, lambda body: None, lambda: None)
+    head.on_header(b"", b"v ")
+    assert (head.headers, head.size, head.host_count) == ([(b"", b"v")], 6, 0)

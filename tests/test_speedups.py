@@ -164,12 +164,15 @@ def test_weak_etag_matches_express(mod, body: bytes, expected: str) -> None:
 
 @pytest.mark.parametrize("mod", TWINS)
 @pytest.mark.parametrize("size", [1, 15, 16, 17, 55, 56, 64, 255, 256, 4095, 4096, 65536, 1 << 20])
-def test_weak_etag_agrees_with_the_general_function(mod, size: int) -> None:
-    # Lengths around hex-digit and SHA-1 block boundaries; the reference is httputil.etag.
-    from fastexpress.httputil import etag
+def test_weak_etag_agrees_with_the_formula(mod, size: int) -> None:
+    # Lengths around hex-digit and SHA-1 block boundaries; the reference is etag 1.8.1's
+    # formula written out here (httputil.etag builds on the twins, so it cannot serve).
+    import base64
+    import hashlib
 
     body = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
-    assert mod.weak_etag(body) == etag(body, weak=True)
+    expected = 'W/"%x-%s"' % (size, base64.b64encode(hashlib.sha1(body).digest()).decode()[:27])
+    assert mod.weak_etag(body) == expected
 
 
 class HeadError(Exception):

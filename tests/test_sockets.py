@@ -637,13 +637,13 @@ def test_each_request_has_its_own_deadline(loop: asyncio.AbstractEventLoop) -> N
         client = Client(port)
         try:
             bodies = []
-            for _ in range(2):  # each completes 0.4 s after it began; the deadline is 0.6 s
+            for _ in range(2):  # each completes 0.4 s after it began; the deadline is 1 s
                 client.send(PARTIAL_POST)
                 time.sleep(0.4)
                 client.send(rest)
                 bodies.append(bytes(client.read(len(client.responses) + 1)[-1].body))
             client.send(get("/")[:10])  # a head in pieces across the last deadline
-            time.sleep(0.3)
+            time.sleep(0.8)
             bodies.append(bytes(client.request(get("/")[10:]).body))
             return bodies
         finally:
@@ -653,7 +653,7 @@ def test_each_request_has_its_own_deadline(loop: asyncio.AbstractEventLoop) -> N
         assert await thread(two_slow_posts, server.port) == [b'{"a":1}', b'{"a":1}', b"still here"]
         assert seen == []
 
-    serve(loop, app, body, request_timeout=0.6)
+    serve(loop, app, body, request_timeout=1.0)
 
 
 def test_early_413_survives_an_unread_upload(loop: asyncio.AbstractEventLoop) -> None:

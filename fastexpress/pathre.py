@@ -598,7 +598,7 @@ def _set_info(fn: Matcher, static_path: Optional[str], regexp: Optional["re.Patt
 
 
 def _slash_matcher(path: str) -> Match:
-    # router: `use('/')` matches every path without consuming anything (Layer.slash).
+    # router: `use('/')` matches every path without consuming anything (Layer.direct).
     # A fresh params dict each time: callers may merge into it.
     return _new(Match, ("", {}))
 

@@ -8,6 +8,7 @@ awaitable that finishes when the rest of the chain it started has run (``await n
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import inspect
 import re
 import types
@@ -84,23 +85,31 @@ async def _run_async(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Non
         await next(err)
 
 
-# PERF: whether a returned value is awaitable, by type (handlers often return `res`); an ABC
-# isinstance check per request is slow. Generators depend on their code flags: never cached.
-_awaitable_types: dict[type, bool] = {type(None): False, _Done: False, types.CoroutineType: True}
+# PERF: handlers often return None or ``res``; an ABC isinstance check per request is slow, one
+# dict lookup is not. A generator is awaitable only when its code is marked as an iterable
+# coroutine, so its type maps to True and spawn() asks the object.
+class _AwaitableTypes(dict):  # type: ignore[type-arg]
+    """Whether a handler's result type is awaitable, learnt once per type."""
+
+    def __missing__(self, kind: type) -> bool:
+        known = issubclass(kind, collections.abc.Awaitable)
+        if len(self) < 256:  # bounded: a stream of new classes cannot grow it without end
+            self[kind] = known
+        return known
+
+
+_AWAITABLE = _AwaitableTypes({type(None): False, _Done: False, types.CoroutineType: True, types.GeneratorType: True})
 
 
 def _is_awaitable(result: Any) -> bool:
-    kind = type(result)
-    known = _awaitable_types.get(kind)
-    if known is None:
-        known = inspect.isawaitable(result)
-        if kind is not types.GeneratorType and len(_awaitable_types) < 256:
-            _awaitable_types[kind] = known
-    return known
+    return _AWAITABLE[type(result)] and (type(result) is not types.GeneratorType or inspect.isawaitable(result))
 
 
-def spawn(awaitable: Awaitable[Any], next: Callable[..., Any]) -> asyncio.Task[Any]:
-    """Run an async handler's awaitable as a task; its exception goes to ``next(err)``."""
+def spawn(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Any:
+    """Run an async handler's awaitable as a task; its exception goes to ``next(err)``.
+    A plain generator (not an iterable coroutine) is no awaitable: DONE, as for any value."""
+    if type(awaitable) is types.GeneratorType and not inspect.isawaitable(awaitable):
+        return DONE
     task = asyncio.ensure_future(_run_async(awaitable, next))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
@@ -113,8 +122,7 @@ def invoke(fn: Callable[..., Any], is_async: bool, args: tuple[Any, ...], next: 
         result = fn(*args)
     except Exception as err:
         return next(err)
-    # PERF: _is_awaitable inlined for the usual results (None, DONE, res): one dict lookup.
-    if is_async or (_awaitable_types.get(type(result)) or (type(result) not in _awaitable_types and _is_awaitable(result))):
+    if is_async or _AWAITABLE[type(result)]:
         return spawn(result, next)
     return DONE
 
@@ -147,8 +155,8 @@ def _match_slash(path: str) -> Match:
 class Layer:
     """One entry of a router's stack: a path matcher and a handler (or a route)."""
 
-    __slots__ = ("handle", "nargs", "is_async", "match", "slash", "prefix", "literal", "route", "method", "path",
-                 "name")
+    __slots__ = ("handle", "nargs", "is_async", "match", "direct", "prefix", "literal", "route", "method",
+                 "path", "name")
 
     def __init__(self, path: Any, fn: Handler, *, end: bool, strict: bool = False, sensitive: bool = False) -> None:
         self.path = path
@@ -158,14 +166,17 @@ class Layer:
         self.name = getattr(fn, "__name__", "<anonymous>")
         # PERF: `use('/', ...)` matches everything; no regex at all. `match(path)` is the
         # matcher itself: one call per layer tried.
-        self.slash = path == "/" and not end
+        slash = path == "/" and not end
         self.match: Callable[[str], Match | None] = (
-            _match_slash if self.slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
+            _match_slash if slash else compile_matcher(path, end=end, strict=strict, sensitive=sensitive)
         )
         # A literal `use()` prefix (e.g. "/api"): layers with equal keys match the same text of
         # the same path, which lets consecutive ones skip restoring and re-stripping req.url.
         static = getattr(self.match, "static_path", None)
         self.prefix = (static, sensitive) if static and not end and 2 <= self.nargs <= 3 else None
+        # `use(fn)` at the root: every path matches, with no params, so the router calls it
+        # without matching (when no error is pending).
+        self.direct = slash and 2 <= self.nargs <= 3
         # A literal route path, case-folded: it matches only a path that folds to it (or to it
         # plus "/"), so the router can pass over it without calling the matcher.
         self.literal = static if static and end and not sensitive else None
@@ -246,8 +257,7 @@ class Route:
                     result = layer.handle(req, res)
                 except Exception as exc:
                     return done(exc)
-                t = type(result)
-                if layer.is_async or (_awaitable_types.get(t) or (t not in _awaitable_types and _is_awaitable(result))):
+                if layer.is_async or _AWAITABLE[type(result)]:
                     return spawn(result, done)
                 return DONE
         return _RouteRun(stack, method, req, res, done)()
@@ -505,38 +515,40 @@ class _RouterRun:
                 # Express defers after 100 synchronous layers; so do we, to bound recursion.
                 self.sync = 0
                 return _defer(self, err)
-        direct = False  # the layer at idx matches with nothing to match or strip
+            if layer_error is None:
+                layer = stack[idx]
+                if not self.removed:
+                    direct = layer.direct
+                else:
+                    entered = self.entered
+                    if entered is not None and layer.prefix == entered[0] and req.url is entered[1]:
+                        # PERF: the next layer has the same literal prefix and req.url is as the
+                        # last one left it: restoring and stripping again would give the same
+                        # url, so only what the layer may have changed is put back
+                        # (`use("/api", a, b, c)`).
+                        req.base_url = entered[2]
+                        direct = True
+                    else:
+                        self._restore_url()
+                        direct = layer.direct
+                if direct:
+                    # PERF: the usual middleware chain: no matching, no prefix logic, and
+                    # invoke() inlined.
+                    self.idx = idx + 1
+                    req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
+                    res = self.res
+                    try:
+                        result = layer.handle(req, res, self) if layer.nargs == 3 else layer.handle(req, res)
+                    except Exception as exc:
+                        result = self(exc)
+                    else:
+                        result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
+                    self.sync = 0
+                    return result
         if self.removed:
-            entered = self.entered
-            if (entered is not None and layer_error is None and idx < len(stack) and stack[idx].prefix == entered[0]
-                    and req.url is entered[1]):
-                # PERF: the next layer has the same literal prefix and req.url is as the last
-                # one left it: restoring and stripping again would give the same url, so only
-                # what the layer may have changed is put back (`use("/api", a, b, c)`).
-                req.base_url = entered[2]
-                direct = True
-            else:
-                self._restore_url()
+            self._restore_url()
         if idx >= len(stack):
             return self._done(layer_error)
-        layer = stack[idx]
-        if direct or (layer.slash and layer_error is None and 2 <= layer.nargs <= 3):
-            # PERF: the usual middleware chain (`use(fn)` at the root matches every path, with
-            # no params): no matching, no prefix logic, and invoke() inlined.
-            self.idx = idx + 1
-            req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
-            try:
-                result = layer.handle(req, self.res, self) if layer.nargs == 3 else layer.handle(req, self.res)
-            except Exception as exc:
-                result = self(exc)
-            else:
-                t = type(result)  # PERF: as in invoke(): one dict lookup for the usual results
-                if layer.is_async or (_awaitable_types.get(t) or (t not in _awaitable_types and _is_awaitable(result))):
-                    result = spawn(result, self)
-                else:
-                    result = DONE
-            self.sync = 0
-            return result
         url = req.url
         if self.protohost:
             url = url[len(self.protohost):]

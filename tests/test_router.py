@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import types
 
 import pytest
 
@@ -545,6 +546,77 @@ def test_exception_in_async_middleware_after_await_next():
     app.use(lambda err, req, res, next: seen.append((str(err), res.headers_sent)))
     assert get(app, "/").text == "ok"
     assert seen == [("late", True)]
+
+
+class _Later:
+    """A custom awaitable (no coroutine function involved): the handler's work finishes when
+    it is awaited."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __await__(self):
+        yield from asyncio.sleep(0).__await__()
+        return self.fn()
+
+
+@types.coroutine
+def _iterable_coroutine(fn):
+    yield from asyncio.sleep(0).__await__()
+    return fn()
+
+
+def _plain_generator(fn):
+    yield fn()  # never run: a plain generator is a value, not an awaitable
+
+
+def _awaited_app(make):
+    """One app reaching every place a sync handler's result is looked at: the root middleware
+    path, a prefixed middleware (matched, then the same-prefix chain), a multi-handler route
+    (invoke) and a one-handler route."""
+    app = express()
+    seen = []
+    app.use(lambda req, res, next: make(lambda: (seen.append("root"), next())))
+    app.use("/p", lambda req, res, next: make(lambda: (seen.append("p1"), next())))
+    app.use("/p", lambda req, res, next: make(lambda: (seen.append("p2"), next())))
+    app.get("/p", lambda req, res, next: make(lambda: (seen.append("route"), next())),
+            lambda req, res: make(lambda: res.send(",".join(seen))))
+    app.get("/one", lambda req, res: make(lambda: res.send(",".join(seen))))
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    return app, seen
+
+
+@pytest.mark.parametrize("make", [_Later, _iterable_coroutine], ids=["__await__", "types.coroutine"])
+def test_sync_handler_returning_an_awaitable_is_awaited(make):
+    app, seen = _awaited_app(make)
+    with TestClient(app) as client:
+        assert client.get("/p").text == "root,p1,p2,route"
+        seen.clear()
+        assert client.get("/one").text == "root"
+
+
+@pytest.mark.parametrize("make", [_Later, _iterable_coroutine], ids=["__await__", "types.coroutine"])
+def test_awaitable_result_failing_reaches_the_error_handler(make):
+    app = express()
+
+    def fail():
+        raise RuntimeError("late failure")
+
+    app.get("/", lambda req, res: make(fail))
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    assert get(app, "/").text == "caught late failure"
+
+
+def test_plain_generator_result_is_a_value_not_awaited():
+    ran = []
+    app = express()
+    app.use(lambda req, res, next: (_plain_generator(lambda: ran.append("mw")), next())[0])
+    app.get("/", lambda req, res: (_plain_generator(lambda: ran.append("h")), res.send("ok"))[0])
+    app.use(lambda err, req, res, next: ran.append(f"error: {err}"))
+    assert get(app, "/").text == "ok"
+    # Neither generator ran nor was awaited (which would fail): returning one is like returning
+    # any other value.
+    assert ran == []
 
 
 def test_async_error_handler():

@@ -5,12 +5,14 @@ Header validation scans the characters directly instead of running a regex, the 
 copied once into a bytes object of its exact size, and the ETag is written out in C around
 hashlib's digest.
 """
+from email.utils import formatdate
 from hashlib import sha1 as _hashlib_sha1
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeASCII
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy
+from libc.time cimport time, time_t
 
 
 cdef inline bint _is_tchar(Py_UCS4 c):
@@ -50,6 +52,10 @@ cdef Py_ssize_t _LINES_MAX = 4096
 
 
 def build_head(bytes status_line, headers, bytes tail, bytes body=b""):
+    return _build_head(status_line, headers, tail, body)
+
+
+cdef bytes _build_head(bytes status_line, headers, bytes tail, bytes body):
     # PERF: the lines are gathered first and copied once into a bytes object of the exact
     # size: growing a bytearray and copying it out cost as much as the twin's b"".join.
     cdef list lines = []
@@ -90,6 +96,68 @@ cdef inline char* _put(char* p, bytes data):
 
 def chunk(bytes data):
     return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+# -- response framing -------------------------------------------------------------------------
+cdef Py_ssize_t _COALESCE_MAX = 16 * 1024
+COALESCE_MAX = _COALESCE_MAX
+
+
+cpdef bint has_body(str method, int status):
+    return method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
+
+
+cdef time_t _date_second = -1
+cdef bytes _date_line = b""
+
+
+cpdef bytes date_line():
+    global _date_second, _date_line
+    cdef time_t now = time(NULL)  # PERF: the C clock, read without a Python float
+    if now != _date_second:
+        _date_line = b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n"
+        _date_second = now
+    return _date_line
+
+
+cdef bint _has_close(tuple item):
+    return "close" in str(item[1]).lower()
+
+
+def frame_head(bytes status_line, int status, str method, dict headers, bint end, bint http11,
+               bint keep_alive, bytes keep_alive_line, bytes data):
+    cdef bint body = has_body(method, status)
+    cdef bint chunked = False
+    cdef bytes tail = b"" if "date" in headers else date_line()
+    cdef bytes framing = b""
+    conn = headers.get("connection")
+    if conn is not None and _has_close(<tuple>conn):
+        keep_alive = False
+    cdef bint has_length = "content-length" in headers
+    cdef bint has_te = "transfer-encoding" in headers
+    if not has_length and not has_te:
+        if not body:
+            pass
+        elif end:
+            framing = b"Content-Length: %d\r\n" % PyBytes_GET_SIZE(data)
+        elif http11:
+            framing = b"Transfer-Encoding: chunked\r\n"
+            chunked = True
+        else:
+            keep_alive = False  # HTTP/1.0 without a length: the close ends the body
+    elif has_te:
+        chunked = body and "chunked" in str(headers["transfer-encoding"][1]).lower()
+    if conn is None:
+        tail = tail + (keep_alive_line if keep_alive else b"Connection: close\r\n")
+    if framing:
+        tail = tail + framing
+    if not body:
+        data = b""
+    elif chunked and PyBytes_GET_SIZE(data):
+        data = b"%x\r\n%b\r\n" % (PyBytes_GET_SIZE(data), data)
+    if PyBytes_GET_SIZE(data) <= _COALESCE_MAX:
+        return _build_head(status_line, headers.values(), tail, data), b"", body, keep_alive, chunked
+    return _build_head(status_line, headers.values(), tail, b""), data, body, keep_alive, chunked
 
 
 # -- ETag -------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from binascii import b2a_base64
+from email.utils import formatdate
 from hashlib import sha1
+from time import time
 from typing import Callable, Iterable
 
 # RFC 9110 token characters: what a header name may contain (Node: ERR_INVALID_HTTP_TOKEN).
@@ -61,6 +63,76 @@ def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]
     parts.append(b"\r\n")
     parts.append(body)
     return b"".join(parts)
+
+
+# Bodies up to this size are copied behind their head into one buffer; larger ones are not.
+COALESCE_MAX = 16 * 1024
+
+
+def has_body(method: str, status: int) -> bool:
+    """Whether a response carries a body: not to HEAD, and not 1xx, 204 or 304 (Node's
+    ServerResponse rule, shared by every connection kind)."""
+    return method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
+
+
+class _Date:
+    second = -1
+    line = b""
+
+
+def date_line() -> bytes:
+    """The ``Date`` header line for now, formatted once a second (it changes no faster)."""
+    now = int(time())
+    if now != _Date.second:
+        _Date.line = b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n"
+        _Date.second = now
+    return _Date.line
+
+
+def frame_head(status_line: bytes, status: int, method: str, headers: dict[str, tuple[str, str | list[str]]],
+               end: bool, http11: bool, keep_alive: bool, keep_alive_line: bytes,
+               data: bytes) -> tuple[bytes, bytes, bool, bool, bool]:
+    """Frame a response as Node's ServerResponse does (``_storeHeader``) and serialize it.
+
+    ``headers`` is the response's dict (lower-case name -> (name as set, value)); ``end`` says
+    ``data`` is the whole body; ``keep_alive`` whether the request and the server allow the
+    connection to stay open. Adds Date, the body's framing (Content-Length for a whole body,
+    else chunked on HTTP/1.1, else the close ends it) and Connection unless the app set them.
+
+    Returns ``(head, rest, body, keep_alive, chunked)``: ``head`` carries the framed ``data``
+    too when that is at most COALESCE_MAX bytes, else ``rest`` is it (written after the head,
+    not copied behind it); ``body`` is has_body(); ``keep_alive`` as the headers leave it;
+    ``chunked`` whether the body goes in chunks.
+    """
+    body = has_body(method, status)
+    tail = b"" if "date" in headers else date_line()
+    conn = headers.get("connection")
+    if conn is not None and "close" in str(conn[1]).lower():
+        keep_alive = False
+    chunked = False
+    framing = b""
+    if "content-length" not in headers and "transfer-encoding" not in headers:
+        if not body:
+            pass
+        elif end:
+            framing = b"Content-Length: %d\r\n" % len(data)
+        elif http11:
+            framing = b"Transfer-Encoding: chunked\r\n"
+            chunked = True
+        else:
+            keep_alive = False  # HTTP/1.0 without a length: the close ends the body
+    elif "transfer-encoding" in headers:
+        chunked = body and "chunked" in str(headers["transfer-encoding"][1]).lower()
+    if conn is None:
+        tail += keep_alive_line if keep_alive else b"Connection: close\r\n"
+    tail += framing
+    if not body:
+        data = b""
+    elif chunked and data:
+        data = chunk(data)
+    if len(data) <= COALESCE_MAX:
+        return build_head(status_line, headers.values(), tail, data), b"", body, keep_alive, chunked
+    return build_head(status_line, headers.values(), tail), data, body, keep_alive, chunked
 
 
 def chunk(data: bytes) -> bytes:

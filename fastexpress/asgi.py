@@ -33,9 +33,9 @@ import os
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
 from urllib.parse import quote
 
-from ._accel import validate_header
+from ._accel import has_body, validate_header
 from .headers import Headers
-from .protocol import ServerConfig, has_body
+from .protocol import ServerConfig
 from .request import Request
 from .response import Response
 from .server import make_config, run_hooks, run_shutdown_hooks

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from dataclasses import dataclass
-from email.utils import formatdate
-from time import time as _time
 from typing import Callable, Optional, cast
 
 import httptools
 
-from ._accel import RequestHead, build_head, chunk
+from ._accel import RequestHead, chunk, frame_head
 from .headers import Headers
 from .request import Request
 from .response import Response
@@ -46,9 +43,6 @@ class ServerConfig:
         self.keep_alive_header = b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.keep_alive_timeout)
 
 
-# Bodies up to this size are copied behind their head into one buffer; larger ones are not.
-_COALESCE_MAX = 16 * 1024
-
 # How long a connection closed after an unread body keeps draining the client's bytes.
 LINGER_SECONDS = 2.0
 
@@ -67,32 +61,6 @@ def status_line(code: int, reason: Optional[str] = None) -> bytes:
     if "\r" in reason or "\n" in reason:
         raise ValueError("Invalid character in statusMessage")
     return f"HTTP/1.1 {code} {reason}\r\n".encode("latin-1")
-
-
-class _DateCache:
-    """PERF: the Date header changes once a second; format it once a second."""
-
-    __slots__ = ("second", "line")
-
-    def __init__(self) -> None:
-        self.second = -1
-        self.line = b""
-
-    def get(self) -> bytes:
-        now = int(time.time())
-        if now != self.second:
-            self.second = now
-            self.line = b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n"
-        return self.line
-
-
-_date = _DateCache()
-
-
-def has_body(method: str, status: int) -> bool:
-    """Whether a response carries a body: not to HEAD, and not 1xx, 204 or 304 (Node's
-    ServerResponse rule, shared by every connection kind)."""
-    return method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
 
 
 def _error_response(status: int) -> bytes:
@@ -506,54 +474,23 @@ class HttpProtocol(asyncio.Protocol):
             self._flush()
 
     def _head(self, res: Response, data: bytes, end: bool) -> bytes:
-        """Frame a response the way Node's ServerResponse does (`_storeHeader`)."""
+        """Frame and serialize a response's head (the speedups' frame_head); return what to
+        write next: the head with the body behind it, or (a large body) the body alone."""
         req = res.req
-        headers = res._headers
         status = res.status_code
-        # PERF: has_body() inlined.
-        res._has_body = body = req.method != "HEAD" and (status == 200 or (status >= 200 and status != 204 and status != 304))
-        keep_alive = req.keep_alive and not (self.state is not None and self.state.closing)
-        tail = b""
-        if "date" not in headers:
-            tail = _date.line if int(_time()) == _date.second else _date.get()  # PERF: once a second
-        conn = headers.get("connection")
-        if conn is not None:
-            if "close" in str(conn[1]).lower():
-                keep_alive = False
-        framing = b""
-        if "content-length" not in headers and "transfer-encoding" not in headers:
-            if not body:
-                pass
-            elif end:
-                framing = b"Content-Length: %d\r\n" % len(data)
-            elif req.http_version == "1.1":
-                framing = b"Transfer-Encoding: chunked\r\n"
-                res._chunked = True
-            else:
-                keep_alive = False  # HTTP/1.0 without a length: the close ends the body
-        elif "transfer-encoding" in headers:
-            te = headers["transfer-encoding"][1]
-            res._chunked = body and "chunked" in str(te).lower()
-        if conn is None:
-            if keep_alive:
-                tail += self.config.keep_alive_header
-            else:
-                tail += b"Connection: close\r\n"
-        req.keep_alive = keep_alive
         line = _STATUS_LINES.get(status) if res.status_message is None else None
         if line is None:
             line = status_line(status, res.status_message)
+        state = self.state
+        head, rest, res._has_body, req.keep_alive, res._chunked = frame_head(
+            line, status, req.method, res._headers, end, req.http_version == "1.1",
+            req.keep_alive and not (state is not None and state.closing), self.config.keep_alive_header, data)
         res.headers_sent = True
-        if not body:
-            data = b""
-        elif res._chunked and data:
-            data = chunk(data)
-        tail = tail + framing if framing else tail
-        if len(data) <= _COALESCE_MAX:
-            return build_head(line, headers.values(), tail, data)
-        # PERF: a large body is not copied behind the head; both go out in one writev.
-        self._write(build_head(line, headers.values(), tail))
-        return data
+        if rest:
+            # PERF: a large body is not copied behind the head; both go out in one writev.
+            self._write(head)
+            return rest
+        return head
 
     def _response_done(self, res: Response) -> None:
         req = res.req

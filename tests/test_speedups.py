@@ -148,6 +148,120 @@ def test_twins_agree_on_build_head(headers: list) -> None:
     assert outcomes[0] == outcomes[1]
 
 
+# -- frame_head: Node's framing rules as a table ----------------------------------------------
+OK = b"HTTP/1.1 200 OK\r\n"
+KA = b"Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n"
+CLOSE = b"Connection: close\r\n"
+CT = {"content-type": ("Content-Type", "text/plain")}
+
+
+def _h(**headers: str | list[str]) -> dict:
+    """A response's header dict, as res.set leaves it."""
+    return {name.replace("_", "-"): (name.replace("_", "-").title(), value) for name, value in headers.items()}
+
+
+# (status, method, headers, end, http11, keep_alive, data) ->
+# (head after the status line with Date as "D", rest, body, keep_alive, chunked)
+FRAMES = [
+    # A whole body: Content-Length, keep-alive.
+    ((200, "GET", CT, True, True, True, b"hi"),
+     (b"Content-Type: text/plain\r\nD" + KA + b"Content-Length: 2\r\n\r\nhi", b"", True, True, False)),
+    # The request or the server says close.
+    ((200, "GET", CT, True, True, False, b"hi"),
+     (b"Content-Type: text/plain\r\nD" + CLOSE + b"Content-Length: 2\r\n\r\nhi", b"", True, False, False)),
+    # HEAD: no body and no framing (the app's own Content-Length would stay).
+    ((200, "HEAD", CT, True, True, True, b"hi"),
+     (b"Content-Type: text/plain\r\nD" + KA + b"\r\n", b"", False, True, False)),
+    ((200, "HEAD", _h(content_length="2"), True, True, True, b"hi"),
+     (b"Content-Length: 2\r\nD" + KA + b"\r\n", b"", False, True, False)),
+    # 204, 304 and 1xx carry no body.
+    ((204, "GET", {}, True, True, True, b"x"), (b"D" + KA + b"\r\n", b"", False, True, False)),
+    ((304, "GET", {}, True, True, True, b"x"), (b"D" + KA + b"\r\n", b"", False, True, False)),
+    ((101, "GET", {}, True, True, True, b"x"), (b"D" + KA + b"\r\n", b"", False, True, False)),
+    # 201 and 404 do.
+    ((201, "POST", {}, True, True, True, b""), (b"D" + KA + b"Content-Length: 0\r\n\r\n", b"", True, True, False)),
+    ((404, "GET", {}, True, True, True, b"no"), (b"D" + KA + b"Content-Length: 2\r\n\r\nno", b"", True, True, False)),
+    # A first write of a body of unknown length: chunked on HTTP/1.1 ...
+    ((200, "GET", {}, False, True, True, b"abc"),
+     (b"D" + KA + b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", b"", True, True, True)),
+    ((200, "GET", {}, False, True, True, b""), (b"D" + KA + b"Transfer-Encoding: chunked\r\n\r\n", b"", True, True, True)),
+    # ... the close ends it on HTTP/1.0.
+    ((200, "GET", {}, False, False, True, b"abc"), (b"D" + CLOSE + b"\r\nabc", b"", True, False, False)),
+    # The app's own framing and connection headers are kept and obeyed.
+    ((200, "GET", _h(content_length="3"), False, True, True, b"abc"),
+     (b"Content-Length: 3\r\nD" + KA + b"\r\nabc", b"", True, True, False)),
+    ((200, "GET", _h(transfer_encoding="chunked"), False, True, True, b"abc"),
+     (b"Transfer-Encoding: chunked\r\nD" + KA + b"\r\n3\r\nabc\r\n", b"", True, True, True)),
+    ((200, "GET", _h(transfer_encoding="gzip, Chunked"), False, True, True, b"abc"),
+     (b"Transfer-Encoding: gzip, Chunked\r\nD" + KA + b"\r\n3\r\nabc\r\n", b"", True, True, True)),
+    ((200, "GET", _h(transfer_encoding="gzip"), True, True, True, b"abc"),
+     (b"Transfer-Encoding: gzip\r\nD" + KA + b"\r\nabc", b"", True, True, False)),
+    ((304, "GET", _h(transfer_encoding="chunked"), True, True, True, b"abc"),
+     (b"Transfer-Encoding: chunked\r\nD" + KA + b"\r\n", b"", False, True, False)),
+    ((200, "GET", _h(connection="Close"), True, True, True, b"hi"),
+     (b"Connection: Close\r\nDContent-Length: 2\r\n\r\nhi", b"", True, False, False)),
+    ((200, "GET", _h(connection=["keep-alive", "close"]), True, True, True, b""),
+     (b"Connection: keep-alive\r\nConnection: close\r\nDContent-Length: 0\r\n\r\n", b"", True, False, False)),
+    ((200, "GET", _h(connection="keep-alive"), True, True, False, b""),
+     (b"Connection: keep-alive\r\nDContent-Length: 0\r\n\r\n", b"", True, False, False)),
+    ((200, "GET", _h(connection="upgrade"), True, True, True, b""),
+     (b"Connection: upgrade\r\nDContent-Length: 0\r\n\r\n", b"", True, True, False)),
+    ((200, "GET", _h(date="Thu, 01 Jan 1970 00:00:00 GMT"), True, True, True, b""),
+     (b"Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n" + KA + b"Content-Length: 0\r\n\r\n", b"", True, True, False)),
+]
+
+
+def _frame(mod, args):
+    status, method, headers, end, http11, keep_alive, data = args
+    head, rest, body, keep, chunked = mod.frame_head(OK, status, method, headers, end, http11, keep_alive, KA, data)
+    date = mod.date_line()
+    assert head.startswith(OK) and head.count(date) == (0 if "date" in headers else 1)
+    return head[len(OK):].replace(date, b"D"), rest, body, keep, chunked
+
+
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("args,expected", FRAMES, ids=range(len(FRAMES)))
+def test_frame_head(mod, args, expected) -> None:
+    assert _frame(mod, args) == expected
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_frame_head_leaves_a_large_body_out_of_the_head(mod) -> None:
+    limit = mod.COALESCE_MAX
+    assert _frame(mod, (200, "GET", {}, True, True, True, b"x" * limit)) == (
+        b"D" + KA + b"Content-Length: %d\r\n\r\n" % limit + b"x" * limit, b"", True, True, False)
+    assert _frame(mod, (200, "GET", {}, True, True, True, b"x" * (limit + 1))) == (
+        b"D" + KA + b"Content-Length: %d\r\n\r\n" % (limit + 1), b"x" * (limit + 1), True, True, False)
+    chunked = _frame(mod, (200, "GET", {}, False, True, True, b"x" * limit))
+    assert chunked[0] == b"D" + KA + b"Transfer-Encoding: chunked\r\n\r\n"  # framed, it is over the limit
+    assert chunked[1] == b"%x\r\n" % limit + b"x" * limit + b"\r\n"
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_frame_head_validates_headers(mod) -> None:
+    with pytest.raises(ValueError, match="Invalid character in header content"):
+        mod.frame_head(OK, 200, "GET", _h(x_bad="a\r\nb"), True, True, True, KA, b"")
+
+
+@pytest.mark.parametrize("mod", TWINS)
+def test_date_line_is_now_in_imf_fixdate(mod) -> None:
+    import time
+    from email.utils import parsedate_to_datetime
+
+    line = mod.date_line()
+    assert line.startswith(b"Date: ") and line.endswith(b" GMT\r\n")
+    assert abs(parsedate_to_datetime(line[6:-2].decode()).timestamp() - time.time()) < 2
+
+
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("method,status,expected", [
+    ("GET", 200, True), ("HEAD", 200, False), ("POST", 201, True), ("GET", 204, False), ("GET", 304, False),
+    ("GET", 100, False), ("GET", 199, False), ("GET", 205, True), ("GET", 500, True), ("HEAD", 500, False),
+])
+def test_has_body(mod, method: str, status: int, expected: bool) -> None:
+    assert mod.has_body(method, status) is expected
+
+
 # ETags as Express 5.3.0 (etag 1.8.1) sends them for these bodies.
 EXPRESS_ETAGS = [
     (b"", 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'),

@@ -63,8 +63,8 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, not {text}")
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, not {text}")
     return value
 
 
@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="replace a worker after it has handled N requests")
     procs.add_argument("--keep-alive-timeout", type=_seconds, metavar="S",
                        help="close an idle keep-alive connection after S seconds (default 5)")
+    procs.add_argument("--head-timeout", type=_seconds, metavar="S",
+                       help="answer 408 to a request head not complete S seconds after it began (default 60; 0: none)")
+    procs.add_argument("--request-timeout", type=_seconds, metavar="S",
+                       help="answer 408 to a request body not complete S seconds after its request began "
+                            "(default 300; 0: none)")
     procs.add_argument("--graceful-timeout", type=_seconds, metavar="S",
                        help="on stop, wait S seconds for in-flight requests (default 30)")
     procs.add_argument("--env", metavar="NAME",
@@ -262,12 +267,8 @@ def _fail(message: str) -> int:
 
 
 def _server_options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    if args.keep_alive_timeout is not None:
-        options["keep_alive_timeout"] = args.keep_alive_timeout
-    if args.graceful_timeout is not None:
-        options["graceful_timeout"] = args.graceful_timeout
-    return options
+    names = ("keep_alive_timeout", "head_timeout", "request_timeout", "graceful_timeout")
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def _load_app(args: argparse.Namespace) -> Any:

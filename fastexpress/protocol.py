@@ -30,8 +30,8 @@ class ServerConfig:
     """Limits and timeouts of one server; every field is a keyword of ``listen``/``start``."""
 
     keep_alive_timeout: float = 5.0  # idle keep-alive connection, and a new one that sends nothing
-    head_timeout: float = 60.0  # a request head must be complete this long after its first byte
-    request_timeout: float = 300.0  # the whole request, body too, from its first byte (Node: requestTimeout)
+    head_timeout: float = 60.0  # a request head must be complete this long after its first byte (0: none)
+    request_timeout: float = 300.0  # the whole request, body too, from its first byte (Node: requestTimeout; 0: none)
     max_head_size: int = 16 * 1024  # request line + headers, bytes
     max_headers: int = 100
     body_high_water: int = 64 * 1024  # unread request body buffered before we stop reading
@@ -39,6 +39,14 @@ class ServerConfig:
     graceful_timeout: float = 30.0  # how long close() waits for in-flight responses
 
     def __post_init__(self) -> None:
+        for name in ("keep_alive_timeout", "head_timeout", "request_timeout", "graceful_timeout"):
+            value = getattr(self, name)
+            if type(value) not in (int, float) or not 0 <= value < float("inf"):
+                raise ValueError(f"{name} must be a number of seconds >= 0, not {value!r}")
+        for name in ("max_head_size", "max_headers", "body_high_water", "write_high_water"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, not {value!r}")
         # PERF: the connection headers of a keep-alive response, built once.
         self.keep_alive_header = b"Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n" % int(self.keep_alive_timeout)
 
@@ -318,7 +326,7 @@ class HttpProtocol(asyncio.Protocol):
             # The head timer runs from the first piece of a head and is never pushed back by
             # later pieces, so a client trickling bytes cannot hold the connection.
             self._tail = data[-3:]
-            if self._request_timer is None:
+            if self._request_timer is None and self.config.head_timeout:
                 self._request_timer = self.loop.call_later(self.config.head_timeout, self._on_request_timeout)
         elif self._current is not None and self._request_timer is None and not self.closed:
             # A body still arriving after this read: it has until request_timeout after the

@@ -268,6 +268,9 @@ def test_bad_target_with_workers_is_one_line_too(app_dir: Any) -> None:
     ["myapp:app", "--port", "http"],
     ["myapp:app", "--log-level", "loud"],
     ["myapp:app", "--ssl-keyfile", "key.pem"],  # a key without a certificate
+    ["myapp:app", "--head-timeout", "-1"],
+    ["myapp:app", "--request-timeout", "inf"],
+    ["myapp:app", "--keep-alive-timeout", "soon"],
 ])
 def test_usage_errors_exit_2(app_dir: Any, args: list[str]) -> None:
     proc = subprocess.run(cli(*args), cwd=app_dir, env=env_with(app_dir), capture_output=True, text=True,
@@ -314,6 +317,31 @@ def test_factory_env_access_log_keep_alive_and_hooks(spawn: Any, app_dir: Any) -
     assert hooks.read_text().split("\n") == [f"startup {pid}", f"shutdown {pid}", ""]
     with pytest.raises(OSError):
         http_get(port, timeout=1)
+
+
+def test_timeout_flags_become_server_options() -> None:
+    from fastexpress.cli import _server_options, build_parser
+
+    def options(*flags: str) -> dict[str, float]:
+        return _server_options(build_parser().parse_args(["run", "m:app", *flags]))
+
+    assert options() == {}  # the server's defaults stay in one place (ServerConfig)
+    assert options("--keep-alive-timeout", "2", "--head-timeout", "1.5", "--request-timeout", "0",
+                   "--graceful-timeout", "9") == {
+        "keep_alive_timeout": 2.0, "head_timeout": 1.5, "request_timeout": 0.0, "graceful_timeout": 9.0}
+
+
+def test_head_timeout_flag_reaches_the_server(spawn: Any, app_dir: Any) -> None:
+    served = spawn(cli("myapp:app", "--port", "0", "--head-timeout", "0.5"))
+    port = ready_port(served)
+    with socket.create_connection((HOST, port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: test\r\n")  # and no blank line
+        start = time.monotonic()
+        data = b""
+        while chunk := sock.recv(4096):
+            data += chunk
+        assert 0.4 <= time.monotonic() - start < 4
+    assert data.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), data
 
 
 def test_unix_socket_and_access_log_file(spawn: Any, app_dir: Any) -> None:

@@ -1212,6 +1212,16 @@ def test_incomplete_head_408(make: Any) -> None:
     assert calls == []
 
 
+def test_head_timeout_zero_means_none(make: Any) -> None:
+    app, calls = _recording_app()
+    h = make(app, keep_alive_timeout=10, head_timeout=0)
+    c = h.connect().send(b"GET /x HTTP/1.1\r\nHost: x\r\n")
+    h.loop.run_until_complete(asyncio.sleep(0.2))
+    assert not c.closed and c.out == b""  # still waiting for the rest of the head
+    c.send(b"\r\n")
+    assert [r.status for r in c.responses()] == [200] and calls == ["x"]
+
+
 def test_head_trickled_byte_by_byte_still_times_out(make: Any) -> None:
     app, calls = _recording_app()
     h = make(app, **TIMEOUTS)

@@ -116,3 +116,23 @@ def test_unknown_server_option_is_an_error(loop) -> None:
 
     with pytest.raises(TypeError, match="unknown server option"):
         loop.run_until_complete(express().start(port=0, nope=1))
+
+
+@pytest.mark.parametrize("option,value", [
+    ("keep_alive_timeout", -1), ("head_timeout", float("nan")), ("request_timeout", float("inf")),
+    ("graceful_timeout", "30"), ("head_timeout", True), ("max_head_size", 0), ("max_headers", 1.5),
+    ("body_high_water", None), ("write_high_water", -5),
+])
+def test_bad_server_option_values_are_refused_by_name(loop, option: str, value: object) -> None:
+    from fastexpress import express
+
+    with pytest.raises(ValueError, match=f"^{option} must be "):
+        loop.run_until_complete(express().start(port=0, **{option: value}))
+
+
+def test_server_option_values_at_their_bounds_are_accepted() -> None:
+    from fastexpress.server import make_config
+
+    config = make_config(dict(keep_alive_timeout=0, head_timeout=0, request_timeout=0.0, graceful_timeout=1e6,
+                              max_head_size=1, max_headers=1, body_high_water=1, write_high_water=1))
+    assert (config.head_timeout, config.request_timeout, config.max_headers) == (0, 0.0, 1)

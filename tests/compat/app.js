@@ -22,6 +22,7 @@ app.locals.title = 'Compat'
 // ---------------------------------------------------------------- §0 wire basics
 app.get('/wire/hello', (req, res) => { res.send('hello') })
 app.get('/wire/empty', (req, res) => { res.send('') })
+app.get('/wire/close', (req, res) => { res.set('Connection', 'close').send('bye') })
 app.get('/wire/utf8', (req, res) => { res.send('h\u00e9llo \u2603 \u{1F600}') })
 app.get('/wire/teapot', (req, res) => { res.status(418).send('short and stout') })
 app.get('/wire/unknown', (req, res) => { res.status(599).send('odd') })

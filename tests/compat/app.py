@@ -28,6 +28,7 @@ app.locals.title = "Compat"
 # ---------------------------------------------------------------- §0 wire basics
 app.get("/wire/hello", lambda req, res: res.send("hello"))
 app.get("/wire/empty", lambda req, res: res.send(""))
+app.get("/wire/close", lambda req, res: res.set("Connection", "close").send("bye"))
 app.get("/wire/utf8", lambda req, res: res.send("h\u00e9llo \u2603 \U0001F600"))
 app.get("/wire/teapot", lambda req, res: res.status(418).send("short and stout"))
 app.get("/wire/unknown", lambda req, res: res.status(599).send("odd"))

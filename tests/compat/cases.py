@@ -84,6 +84,9 @@ case("wire-http10-stream", "/stream", W, "HTTP/1.0 and res.write: no chunking, b
 case("wire-lowercase-request", "/req/get", W, "request header names in any case",
      raw=b"GET /req/get HTTP/1.1\r\nhost: example.com\r\nx-custom: lower\r\nREFERER: /r\r\n"
          b"connection: close\r\n\r\n")
+case("wire-app-connection-close", "/wire/close", W, "Connection: close set by the app on a keep-alive request: "
+     "the connection closes after it; a pipelined request behind it is not answered",
+     raw=b"GET /wire/close HTTP/1.1\r\nHost: example.com\r\n\r\nGET /wire/hello HTTP/1.1\r\nHost: example.com\r\n\r\n")
 case("wire-put-any", "/wire/any", W, "PUT through app.all", method="PUT", body="")
 for code in (200, 201, 202, 203, 206, 226, 300, 301, 302, 303, 307, 308, 400, 401, 402, 403, 404, 405,
              406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425,

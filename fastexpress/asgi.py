@@ -52,8 +52,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-# Connection-level response headers: the ASGI server writes its own.
-_SERVER_OWNED = frozenset({"date", "connection", "keep-alive", "transfer-encoding"})
+# Response headers the ASGI server writes itself. An app's own Connection and Keep-Alive go
+# through: servers honour them as Node does (uvicorn and h11 close after `Connection: close`).
+_SERVER_OWNED = frozenset({"date", "transfer-encoding"})
 # Request header names that matter here start with one of these letters.
 _WATCHED = frozenset(b"ctiCTI")
 _PADDING = frozenset(b" \t")

@@ -11,8 +11,8 @@ skipped here: tests/test_compat.py reports it.
 
 - the reason phrase is the server's (ASGI carries a status code, no phrase): compared against
   uvicorn's phrase for the code instead of Node's (REASON_FROM_SERVER);
-- framing, keep-alive and Connection are the server's: an HTTP/1.0 stream is chunked by
-  uvicorn instead of delimited by the close;
+- framing and keep-alive are the server's (an app's own Connection header is passed on, and
+  uvicorn honours it): an HTTP/1.0 stream is chunked by uvicorn instead of delimited by the close;
 - 100-continue, malformed requests and protocol limits are handled by uvicorn's parser;
 - the request target reaches the app as path + query string: an absolute-form target loses
   its scheme and host, and header names arrive lower-cased.

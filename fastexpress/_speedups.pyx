@@ -120,10 +120,6 @@ cpdef bytes date_line():
     return _date_line
 
 
-cdef bint _has_close(tuple item):
-    return "close" in str(item[1]).lower()
-
-
 def frame_head(bytes status_line, int status, str method, dict headers, bint end, bint http11,
                bint keep_alive, bytes keep_alive_line, bytes data):
     cdef bint body = has_body(method, status)
@@ -131,7 +127,7 @@ def frame_head(bytes status_line, int status, str method, dict headers, bint end
     cdef bytes tail = b"" if "date" in headers else date_line()
     cdef bytes framing = b""
     conn = headers.get("connection")
-    if conn is not None and _has_close(<tuple>conn):
+    if conn is not None and "close" in str((<tuple>conn)[1]).lower():
         keep_alive = False
     cdef bint has_length = "content-length" in headers
     cdef bint has_te = "transfer-encoding" in headers

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import orjson
 
 from ._accel import validate_header, weak_etag
+from ._memo import Memo
 from .errors import HeadersSentError, HTTPError, WriteAfterEndError
 from .httputil import _weak_etag
 from .jsvalues import UNDEFINED, js_string
@@ -52,33 +53,16 @@ class Locals(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
-class _Memo(dict[str, str]):
-    """PERF: the few Content-Type values an app uses are transformed once, not per response:
-    ``memo[value]`` is a plain dict lookup once seen (bounded: past ``size``, not stored)."""
-
-    __slots__ = ("fn", "size")
-
-    def __init__(self, fn: Callable[[str], str], size: int = 1024) -> None:
-        super().__init__()
-        self.fn = fn
-        self.size = size
-
-    def __missing__(self, value: str) -> str:
-        result = self.fn(value)
-        if len(self) < self.size:
-            self[value] = result
-        return result
-
-
 def _valid_type(t: str) -> str:
     value = express_type(t)
     validate_header("Content-Type", value)  # the write boundary, once per distinct value
     return value
 
 
-_set_ct_value = _Memo(express_set_content_type)
-_utf8 = _Memo(lambda value: set_charset(value, "utf-8"))
-_valid_type_value = _Memo(_valid_type)
+# PERF: the few Content-Type values an app uses are transformed once, not per response.
+_set_ct_value: Memo[str, str] = Memo(express_set_content_type)
+_utf8: Memo[str, str] = Memo(lambda value: set_charset(value, "utf-8"))
+_valid_type_value: Memo[str, str] = Memo(_valid_type)
 
 
 def _to_bytes(data: Any, encoding: str | None = None) -> bytes:

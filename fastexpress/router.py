@@ -14,6 +14,7 @@ import re
 import types
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
 
+from ._memo import Memo
 from .pathre import Match, compile_matcher
 
 _new = tuple.__new__
@@ -88,17 +89,8 @@ async def _run_async(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Non
 # PERF: handlers often return None or ``res``; an ABC isinstance check per request is slow, one
 # dict lookup is not. A generator is awaitable only when its code is marked as an iterable
 # coroutine, so its type maps to True and spawn() asks the object.
-class _AwaitableTypes(dict):  # type: ignore[type-arg]
-    """Whether a handler's result type is awaitable, learnt once per type."""
-
-    def __missing__(self, kind: type) -> bool:
-        known = issubclass(kind, collections.abc.Awaitable)
-        if len(self) < 256:  # bounded: a stream of new classes cannot grow it without end
-            self[kind] = known
-        return known
-
-
-_AWAITABLE = _AwaitableTypes({type(None): False, _Done: False, types.CoroutineType: True, types.GeneratorType: True})
+_AWAITABLE: Memo[type, bool] = Memo(lambda kind: issubclass(kind, collections.abc.Awaitable), 256)
+_AWAITABLE.update({type(None): False, _Done: False, types.CoroutineType: True, types.GeneratorType: True})
 
 
 def _is_awaitable(result: Any) -> bool:

@@ -140,6 +140,10 @@ def pathname(url: str) -> str:
     return path if hash_at < 0 else path[:hash_at]
 
 
+# Layer.prefix keys, one object per value (as many as an app has distinct `use()` prefixes).
+_PREFIXES: dict[tuple[str, bool], tuple[str, bool]] = {}
+
+
 def _match_slash(path: str) -> Match:
     return Match("", {})
 
@@ -164,8 +168,10 @@ class Layer:
         )
         # A literal `use()` prefix (e.g. "/api"): layers with equal keys match the same text of
         # the same path, which lets consecutive ones skip restoring and re-stripping req.url.
+        # Interned, so that the router compares keys by identity.
         static = getattr(self.match, "static_path", None)
-        self.prefix = (static, sensitive) if static and not end and 2 <= self.nargs <= 3 else None
+        key = (static, sensitive)
+        self.prefix = _PREFIXES.setdefault(key, key) if static and not end and 2 <= self.nargs <= 3 else None
         # `use(fn)` at the root: every path matches, with no params, so the router calls it
         # without matching (when no error is pending).
         self.direct = slash and 2 <= self.nargs <= 3
@@ -360,7 +366,9 @@ class Router:
         run = _RouterRun(self, req, res, done)
         req.next = run
         req.base_url = run.parent_url
-        return run()
+        stack = self.stack
+        # PERF: straight to matching unless the first layer can be called without it.
+        return run() if stack and stack[0].direct else run._dispatch(None)
 
     # -- building the stack -----------------------------------------------------------------
 
@@ -491,6 +499,49 @@ class _RouterRun:
         return callback(err)
 
     def __call__(self, err: Any = None) -> Any:
+        # PERF: the usual `next()` from a middleware: the next layer takes every path (`use(fn)`)
+        # or continues the literal `use()` prefix the last one entered, so it is called at once,
+        # without matching. Everything else (errors, matching, deferring) is _dispatch's.
+        if err is None:
+            idx = self.idx
+            stack = self.stack
+            sync = self.sync
+            if idx < len(stack) and sync < 100:
+                layer = stack[idx]
+                req = self.req
+                if self.removed:
+                    entered = self.entered
+                    if entered is not None and layer.prefix is entered[0] and req.url is entered[1]:
+                        # The same prefix, req.url as the last layer left it: restoring and
+                        # stripping again would give the same url, so only what that layer may
+                        # have changed is put back (`use("/api", a, b, c)`).
+                        req.base_url = entered[2]
+                    elif layer.direct:
+                        self._restore_url()
+                    else:
+                        return self._dispatch(None)
+                elif not layer.direct:
+                    return self._dispatch(None)
+                self.sync = sync + 1
+                self.idx = idx + 1
+                req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
+                try:
+                    result = layer.handle(req, self.res, self) if layer.nargs == 3 else layer.handle(req, self.res)
+                except Exception as exc:
+                    result = self._dispatch(exc)
+                else:
+                    # PERF: None (what sync middleware returns) needs no type lookup; an async
+                    # function never returns it.
+                    if result is not None:
+                        result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
+                    else:
+                        result = DONE
+                self.sync = 0
+                return result
+        return self._dispatch(err)
+
+    def _dispatch(self, err: Any) -> Any:
+        """Express's ``next(err)``: find the next layer that matches and call it."""
         req = self.req
         layer_error = err
         if err is not None and type(err) is str:
@@ -507,36 +558,6 @@ class _RouterRun:
                 # Express defers after 100 synchronous layers; so do we, to bound recursion.
                 self.sync = 0
                 return _defer(self, err)
-            if layer_error is None:
-                layer = stack[idx]
-                if not self.removed:
-                    direct = layer.direct
-                else:
-                    entered = self.entered
-                    if entered is not None and layer.prefix == entered[0] and req.url is entered[1]:
-                        # PERF: the next layer has the same literal prefix and req.url is as the
-                        # last one left it: restoring and stripping again would give the same
-                        # url, so only what the layer may have changed is put back
-                        # (`use("/api", a, b, c)`).
-                        req.base_url = entered[2]
-                        direct = True
-                    else:
-                        self._restore_url()
-                        direct = layer.direct
-                if direct:
-                    # PERF: the usual middleware chain: no matching, no prefix logic, and
-                    # invoke() inlined.
-                    self.idx = idx + 1
-                    req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
-                    res = self.res
-                    try:
-                        result = layer.handle(req, res, self) if layer.nargs == 3 else layer.handle(req, res)
-                    except Exception as exc:
-                        result = self(exc)
-                    else:
-                        result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
-                    self.sync = 0
-                    return result
         if self.removed:
             self._restore_url()
         if idx >= len(stack):

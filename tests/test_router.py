@@ -520,6 +520,23 @@ def test_exception_in_sync_handler():
     assert get(app, "/").text == "caught sync fail"
 
 
+@pytest.mark.parametrize("path", ["/", "/api"])
+def test_exception_in_middleware_called_by_next(path):
+    # The first middleware is called by the router, the second by the first one's next().
+    for first in (True, False):
+        app = express()
+        if not first:
+            app.use(path, lambda req, res, next: next())
+
+        def boom(req, res, next):
+            raise RuntimeError(f"fail {req.base_url}")
+
+        app.use(path, boom)
+        app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+        r = get(app, "/api/x")
+        assert (r.status_code, r.text) == (500, f"caught fail {path.rstrip('/')}")
+
+
 def test_exception_in_async_handler():
     app = express()
 
@@ -682,6 +699,27 @@ def test_await_next_runs_rest_then_returns():
 
     assert get(app, "/").text == "ok"
     assert order == ["before", "middle", "handler", ("after", True)]
+
+
+@pytest.mark.parametrize("path", ["/", "/api"])
+def test_await_next_through_sync_middleware(path):
+    # next() called by a sync middleware that returns None still gives an awaitable.
+    app = express()
+    order = []
+
+    @app.use(path)
+    async def outer(req, res, next):
+        await next()
+        order.append("after")
+
+    def sync(req, res, next):
+        order.append("sync")
+        next()  # returns None
+
+    app.use(path, sync)
+    app.get("/api/x", lambda req, res: order.append("handler") or res.send("ok"))
+    assert get(app, "/api/x").text == "ok"
+    assert order == ["sync", "handler", "after"]
 
 
 def test_await_next_can_add_header_before_send():

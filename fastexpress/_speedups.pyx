@@ -204,14 +204,15 @@ cdef class RequestHead:
     cdef public Py_ssize_t size, host_count, max_size, max_headers
     cdef public bint in_head, raw_count, began_here, has_body, conditional, connection
     cdef public double read_time, start_time
-    cdef public object expect, te, error, on_headers_complete, on_body, on_message_complete
+    cdef public object expect, te, error, on_head, on_body, on_message_complete, parser
 
-    def __init__(self, Py_ssize_t max_size, Py_ssize_t max_headers, error, on_headers_complete, on_body,
+    def __init__(self, Py_ssize_t max_size, Py_ssize_t max_headers, error, on_head, on_body,
                  on_message_complete):
         self.max_size = max_size
         self.max_headers = max_headers
         self.error = error
-        self.on_headers_complete = on_headers_complete
+        self.on_head = on_head
+        self.parser = None
         self.on_body = on_body
         self.on_message_complete = on_message_complete
         self.read_time = 0.0
@@ -274,3 +275,24 @@ cdef class RequestHead:
             if v[n - 1] == c' ' or v[n - 1] == c'\t':  # llhttp keeps trailing whitespace; Node trims it
                 value = value.rstrip(b" \t")
         self.headers.append((name, value))
+
+    def on_headers_complete(self):
+        self.in_head = False
+        parser = self.parser
+        cdef bint keep_alive = parser.should_keep_alive()
+        version = "1.1" if keep_alive and not self.connection else parser.get_http_version()
+        if self.host_count > 1 or (self.host_count == 0 and version == "1.1"):
+            raise self.error(400)
+        if self.te is not None:
+            _check_transfer_encoding(self.te, self.error)
+        if self.expect is not None and version == "1.1" and self.expect != "100-continue":
+            raise self.error(417)
+        self.on_head(parser.get_method().decode("ascii"), self.url.decode("latin-1"), version, keep_alive)
+
+
+cdef _check_transfer_encoding(str value, error):
+    cdef list codings = [c.strip() for c in value.split(",") if c.strip()]
+    if not codings or codings[len(codings) - 1] != "chunked" or codings.count("chunked") > 1:
+        raise error(400)
+    if len(codings) > 1:
+        raise error(501)

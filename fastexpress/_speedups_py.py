@@ -10,7 +10,7 @@ from binascii import b2a_base64
 from email.utils import formatdate
 from hashlib import sha1
 from time import time
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 # RFC 9110 token characters: what a header name may contain (Node: ERR_INVALID_HTTP_TOKEN).
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -159,24 +159,31 @@ class RequestHead:
     headers, Connection), counting the head's size as it arrives and refusing it past the
     limits by raising ``error(431)``.
 
-    ``on_headers_complete``, ``on_body`` and ``on_message_complete`` are the protocol's own
-    methods, kept as attributes so that httptools calls them directly. ``read_time`` is set by
-    the protocol on each read; ``start_time`` is its value when the message began.
+    When the head is complete it checks what the head itself decides (RFC 9112: one Host, and
+    one on an HTTP/1.1 request; a request Transfer-Encoding ending in one ``chunked`` and
+    naming no other coding; an Expect other than ``100-continue`` is 417) and calls
+    ``on_head(method, url, version, keep_alive)`` with the request line decoded. ``parser`` is
+    the httptools parser it is fed by, set by its owner.
+
+    ``on_body`` and ``on_message_complete`` are the protocol's own methods, kept as attributes
+    so that httptools calls them directly. ``read_time`` is set by the protocol on each read;
+    ``start_time`` is its value when the message began.
     """
 
     __slots__ = (
         "url", "headers", "size", "in_head", "raw_count", "began_here", "read_time", "start_time",
         "host_count", "expect", "te", "has_body", "conditional", "connection",
-        "max_size", "max_headers", "error", "on_headers_complete", "on_body", "on_message_complete",
+        "max_size", "max_headers", "error", "on_head", "on_body", "on_message_complete", "parser",
     )
 
     def __init__(self, max_size: int, max_headers: int, error: Callable[[int], Exception],
-                 on_headers_complete: Callable[[], None], on_body: Callable[[bytes], None],
+                 on_head: Callable[[str, str, str, bool], None], on_body: Callable[[bytes], None],
                  on_message_complete: Callable[[], None]) -> None:
         self.max_size = max_size
         self.max_headers = max_headers
         self.error = error
-        self.on_headers_complete = on_headers_complete
+        self.on_head = on_head
+        self.parser: Any = None
         self.on_body = on_body
         self.on_message_complete = on_message_complete
         self.read_time = 0.0
@@ -234,3 +241,29 @@ class RequestHead:
         if value and value[-1] in b" \t":  # llhttp keeps trailing whitespace; Node trims it
             value = value.rstrip(b" \t")
         headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        self.in_head = False
+        parser = self.parser
+        keep_alive = parser.should_keep_alive()
+        # PERF: without a Connection header only HTTP/1.1 keeps alive, so the version string
+        # (formatted by httptools on each call) is needed only otherwise.
+        version = "1.1" if keep_alive and not self.connection else parser.get_http_version()
+        host_count = self.host_count
+        if host_count > 1 or (host_count == 0 and version == "1.1"):
+            raise self.error(400)
+        if self.te is not None:
+            _check_transfer_encoding(self.te, self.error)
+        if self.expect is not None and version == "1.1" and self.expect != "100-continue":
+            raise self.error(417)
+        self.on_head(parser.get_method().decode("ascii"), self.url.decode("latin-1"), version, keep_alive)
+
+
+def _check_transfer_encoding(value: str, error: Callable[[int], Exception]) -> None:
+    """RFC 9112 6.1: a request body must end with ``chunked``, once; we implement no other
+    coding, so anything else is 501 (and a missing final ``chunked`` is 400)."""
+    codings = [c.strip() for c in value.split(",") if c.strip()]
+    if not codings or codings[-1] != "chunked" or codings.count("chunked") > 1:
+        raise error(400)
+    if len(codings) > 1:
+        raise error(501)

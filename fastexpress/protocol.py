@@ -92,16 +92,6 @@ class _ErrorMarker:
         self.status = status
 
 
-def check_transfer_encoding(value: str) -> None:
-    """RFC 9112 6.1: a request body must end with ``chunked``, once; we implement no other
-    coding, so anything else is 501 (and a missing final ``chunked`` is 400)."""
-    codings = [c.strip() for c in value.split(",") if c.strip()]
-    if not codings or codings[-1] != "chunked" or codings.count("chunked") > 1:
-        raise _ProtocolError(400)
-    if len(codings) > 1:
-        raise _ProtocolError(501)
-
-
 class FlowControl:
     """Backpressure in both directions for one connection (as uvicorn's flow control)."""
 
@@ -195,8 +185,8 @@ class HttpProtocol(asyncio.Protocol):
         self.flow: FlowControl | None = None
         # The head being parsed: httptools calls it for the head, and us for the rest.
         self.head = RequestHead(self.config.max_head_size, self.config.max_headers, _ProtocolError,
-                                self.on_headers_complete, self.on_body, self.on_message_complete)
-        self.parser = httptools.HttpRequestParser(self.head)
+                                self.on_head, self.on_body, self.on_message_complete)
+        self.parser = self.head.parser = httptools.HttpRequestParser(self.head)
         self.client_addr = ""
         self.is_tls = False
         self.closed = False
@@ -350,37 +340,20 @@ class HttpProtocol(asyncio.Protocol):
 
     # -- httptools callbacks (after the head; RequestHead takes the head's own) -------------
 
-    def on_headers_complete(self) -> None:
+    def on_head(self, method: str, url: str, version: str, keep_alive: bool) -> None:
+        """A request head passed RequestHead's checks: make the request and queue it."""
         head = self.head
-        head.in_head = False
         if self._request_timer is not None:
             self._cancel_request_timer()
-        parser = self.parser
-        keep_alive = parser.should_keep_alive()
-        # PERF: without a Connection header only HTTP/1.1 keeps alive, so the version string
-        # (formatted by httptools on each call) is needed only otherwise.
-        version = "1.1" if keep_alive and not head.connection else parser.get_http_version()
-        # RFC 9112 3.2: a 1.1 request needs exactly one Host; any request may not repeat it.
-        host_count = head.host_count
-        if host_count > 1 or (host_count == 0 and version == "1.1"):
-            raise _ProtocolError(400)
-        if head.te is not None:
-            check_transfer_encoding(head.te)
         lines = head.headers
-        req = Request(
-            self, parser.get_method().decode("ascii"), head.url.decode("latin-1"), version,
-            Headers.from_bytes(lines), keep_alive, head.has_body,
-        )
+        req = Request(self, method, url, version, Headers.from_bytes(lines), keep_alive, head.has_body)
         req._conditional = head.conditional
         req.start_time = head.start_time
         # Bytes of this message so far, for _consumed, never over-counted: url and header lines
         # (counted as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
         # plus the method, " ", " HTTP/1.1\r\n" and the blank line.
-        self._msg_bytes = head.size - len(lines) + len(req.method) + 13
-        expect = head.expect
-        if expect is not None and version == "1.1":
-            if expect != "100-continue":
-                raise _ProtocolError(417)
+        self._msg_bytes = head.size - len(lines) + len(method) + 13
+        if head.expect is not None and version == "1.1":  # "100-continue": RequestHead refuses others
             req._expect_continue = True
         Response(req)
         self._current = req

@@ -296,15 +296,15 @@ class HeadError(Exception):
 
 
 def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
-    """Feed ``raw`` through httptools with the twin's RequestHead; its fields after the head
-    (``in_head`` stays True: leaving the head is the protocol's on_headers_complete's job)."""
+    """Feed ``raw`` through httptools with the twin's RequestHead: its fields after the head and
+    the callbacks it made (``on_head`` with its arguments), or ("error", status)."""
     import httptools
 
-    seen: list[str] = []
-    head = mod.RequestHead(max_size, max_headers, HeadError, lambda: seen.append("head"),
+    seen: list = []
+    head = mod.RequestHead(max_size, max_headers, HeadError, lambda *args: seen.append(("head", *args)),
                            lambda body: seen.append("body"), lambda: seen.append("complete"))
     head.read_time = 12.5
-    parser = httptools.HttpRequestParser(head)
+    parser = head.parser = httptools.HttpRequestParser(head)
     try:
         parser.feed_data(raw)
     except httptools.HttpParserCallbackError as exc:
@@ -315,20 +315,31 @@ def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
 
 HEADS = [
     (b"GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n",
-     (b"/a?b=1", [(b"Host", b"x")], 6 + 9, True, 1, None, None, False, False, False, 12.5, ["head", "complete"])),
-    (b"POST /p HTTP/1.1\r\nhOST: x\r\nTransfer-Encoding: gzip\r\ntransfer-encoding: Chunked\r\n"
+     (b"/a?b=1", [(b"Host", b"x")], 6 + 9, False, 1, None, None, False, False, False, 12.5,
+      [("head", "GET", "/a?b=1", "1.1", True), "complete"])),
+    (b"POST /p HTTP/1.1\r\nhOST: x\r\ntransfer-encoding: Chunked\r\n"
      b"Expect: 100-Continue\r\nIf-None-Match: \"a\"\r\nConnection: close\r\nX-Trail: v \t\r\n\r\n0\r\n\r\n",
-     (b"/p", [(b"hOST", b"x"), (b"Transfer-Encoding", b"gzip"), (b"transfer-encoding", b"Chunked"),
+     (b"/p", [(b"hOST", b"x"), (b"transfer-encoding", b"Chunked"),
               (b"Expect", b"100-Continue"), (b"If-None-Match", b'"a"'), (b"Connection", b"close"),
               (b"X-Trail", b"v")],
-      2 + 9 + 25 + 28 + 22 + 20 + 19 + 14, True, 1, "100-continue", "gzip,chunked", True, True, True, 12.5,
-      ["head", "complete"])),
-    (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 0\r\nIf-Modified-Since: x\r\n\r\n",
-     (b"/", [(b"Host", b"a"), (b"Host", b"b"), (b"Content-Length", b"0"), (b"If-Modified-Since", b"x")],
-      1 + 9 + 9 + 19 + 22, True, 2, None, None, True, True, False, 12.5, ["head", "complete"])),
+      2 + 9 + 28 + 22 + 20 + 19 + 14, False, 1, "100-continue", "chunked", True, True, True, 12.5,
+      [("head", "POST", "/p", "1.1", False), "complete"])),
+    (b"GET / HTTP/1.0\r\nContent-Length: 0\r\nIf-Modified-Since: x\r\nExpect: other\r\n\r\n",
+     (b"/", [(b"Content-Length", b"0"), (b"If-Modified-Since", b"x"), (b"Expect", b"other")],
+      1 + 19 + 22 + 15, False, 0, "other", None, True, True, False, 12.5,
+      [("head", "GET", "/", "1.0", False), "complete"])),
     (b"GET /" + b"u" * 2000 + b" HTTP/1.1\r\n\r\n", ("error", 431)),  # URL past max_size
     (b"GET / HTTP/1.1\r\nX: " + b"v" * 1100 + b"\r\n\r\n", ("error", 431)),  # header past max_size
     (b"GET / HTTP/1.1\r\n" + b"A: b\r\n" * 11 + b"\r\n", ("error", 431)),  # too many headers
+    # What the complete head decides (RFC 9112 3.2, 6.1; RFC 9110 10.1.1).
+    (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", ("error", 400)),
+    (b"GET / HTTP/1.1\r\n\r\n", ("error", 400)),
+    (b"GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n", ("error", 400)),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", ("error", 501)),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n",
+     ("error", 501)),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", ("error", 400)),  # not chunked
+    (b"GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue-please\r\n\r\n", ("error", 417)),
     # Not complete yet: httptools holds the last header until the next line starts.
     (b"GET / HTTP/1.1\r\nHost: x\r\n", (b"/", [], 1, True, 0, None, None, False, False, False, 12.5, [])),
 ]
@@ -348,14 +359,15 @@ def test_request_head_twins_agree_byte_by_byte(raw: bytes) -> None:
     import httptools
 
     def fields(mod):
-        head = mod.RequestHead(1024, 10, HeadError, lambda: None, lambda body: None, lambda: None)
-        parser = httptools.HttpRequestParser(head)
+        seen: list = []
+        head = mod.RequestHead(1024, 10, HeadError, lambda *args: seen.append(args), lambda body: None, lambda: None)
+        parser = head.parser = httptools.HttpRequestParser(head)
         try:
             for i in range(len(raw)):
                 parser.feed_data(raw[i:i + 1])
         except httptools.HttpParserCallbackError as exc:
             return ("error", exc.__context__.status)
-        return (head.url, head.headers, head.size, head.host_count, head.te, head.has_body)
+        return (head.url, head.headers, head.size, head.host_count, head.te, head.has_body, seen)
 
     assert fields(_compiled) == fields(_speedups_py)
 

@@ -16,7 +16,7 @@ import httptools
 
 from ._accel import RequestHead, chunk, frame_head
 from .headers import Headers
-from .request import Request
+from .request import Request, release
 from .response import Response
 from .statuses import STATUS_CODES
 
@@ -403,6 +403,7 @@ class HttpProtocol(asyncio.Protocol):
                         item.res._emergency(500)
                     else:
                         self.abort()
+                release(item)  # `item` is this frame's only reference to it
             if not self.closed:
                 # PERF: update_reading has nothing to do while reading with nothing waiting
                 # (no queue, no body arriving, not stopped, not paused): skip the call.

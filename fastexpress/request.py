@@ -18,7 +18,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
-from .router import pathname
+from .router import getrefcount, pass_links, pathname
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -44,6 +44,27 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def release(req: Request) -> None:
+    """Cut a finished request's links to its response and router passes (``req.res``,
+    ``req.next``) when nothing else can reach the request, its response or a pass.
+
+    PERF: they refer to each other (``res.req``, each pass's ``req`` and ``res``), so each
+    request would be garbage for the cycle collector, which then runs every ~100 small requests
+    and costs ~9% of their CPU time; cut, reference counting frees them at once. No code can
+    tell: the counts prove that the only references left are those links and the caller's one
+    (a local variable, the only one it may hold). Where counts prove nothing, nothing is cut.
+    """
+    res = req.res
+    if getrefcount is None or res is None or not res.finished or res.req is not req:
+        return
+    runs = pass_links(req.next, req, res)
+    # req: the caller's, this frame's, getrefcount's argument, res.req and each pass's;
+    # res: this frame's, getrefcount's argument, req.res and each pass's.
+    if runs >= 0 and getrefcount(req) == 4 + runs and getrefcount(res) == 3 + runs:
+        req.next = None
+        req.res = None
 
 
 class Request:

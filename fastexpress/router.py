@@ -11,6 +11,8 @@ import asyncio
 import collections.abc
 import inspect
 import re
+import sys
+import sysconfig
 import types
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
 
@@ -672,6 +674,32 @@ class _RouterRun:
         if layer.nargs == 3:  # PERF: the usual middleware, called without handle_request
             return invoke(layer.handle, layer.is_async, (req, self.res, self), self)
         return layer.handle_request(req, self.res, self)
+
+
+# Reference counts, where they tell whether anything but known links can still reach an object:
+# CPython before 3.14 (which counts borrowed stack references no more), with the GIL.
+getrefcount: Callable[[Any], int] | None = (
+    sys.getrefcount if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+    and not sysconfig.get_config_var("Py_GIL_DISABLED") else None
+)
+
+
+def pass_links(run: Any, req: Request, res: Response) -> int:
+    """How many router passes, from ``run`` (``req.next``, passed straight from the attribute)
+    out through the ones they return to, hold ``req`` and ``res`` while nothing but the next
+    inner one refers to them (``req.next``, the first): their number, or -1 when one may be
+    reachable otherwise (or is not a router pass). Needs ``getrefcount``."""
+    count = 0
+    links = 1  # req.next
+    while run is not None:
+        # Its references: this frame's `run`, getrefcount's argument, and the links to it.
+        if type(run) is not _RouterRun or run.req is not req or run.res is not res or getrefcount(run) != 2 + links:  # type: ignore[misc]
+            return -1
+        count += 1
+        # The pass it returns to: its parent_next, and its done too when it is a nested router's.
+        links = 1 + (run.callback is run.parent_next)
+        run = run.parent_next
+    return count
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import httptools
 import pytest
 
-from fastexpress import ClientDisconnect, express
+from fastexpress import ClientDisconnect, Router, express
 from fastexpress.testing import TestClient
 
 # -- helpers --------------------------------------------------------------------------------
@@ -1252,3 +1252,93 @@ def test_second_request_head_timeout_on_keep_alive(make: Any) -> None:
     assert [r.body for r in c.responses()] == [b"one"]
     assert c.out.endswith(b"one" + error_bytes(408, "Request Timeout"))
     assert calls == ["one"]
+
+
+# -- request lifetime: no cyclic garbage per request ----------------------------------------
+
+def _cyclic_garbage(app: Any, raw: bytes) -> list[str]:
+    """Serve ``raw`` with the cycle collector off; the request-side objects that only it could
+    free afterwards (names of their types)."""
+    import gc
+
+    from fastexpress.request import Request
+    from fastexpress.response import Response
+    from fastexpress.router import _RouterRun
+
+    conn = Harness(app).connect()
+    gc.collect()
+    gc.disable()
+    try:
+        conn.send(raw)
+        assert parse(conn.out), conn.out
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        return sorted(type(o).__name__ for o in gc.garbage if type(o) in (Request, Response, _RouterRun))
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def _lifetime_apps() -> dict[str, Any]:
+    plain = bare_app()
+    plain.get("/", lambda req, res: res.send("ok"))
+    chain = bare_app()
+    for _ in range(3):
+        chain.use("/", lambda req, res, next: next())
+        chain.use("/api", lambda req, res, next: next())
+    chain.get("/api", lambda req, res: res.json({"ok": True}))
+    mounted = bare_app()
+    router = Router()
+    router.get("/:id", lambda req, res: res.json(req.params))
+    mounted.use("/api", router)
+    return {"plain": (plain, get("/")), "middleware": (chain, get("/api")),
+            "sub-router": (mounted, get("/api/7")), "pipelined": (plain, get("/") * 3)}
+
+
+@pytest.mark.parametrize("name", list(_lifetime_apps()))
+def test_a_finished_request_leaves_no_cyclic_garbage(name: str) -> None:
+    # req.res <-> res.req and req.next -> its router passes -> req: cut once nothing else holds
+    # them (fastexpress.request.release), so reference counting frees them, not the collector.
+    from fastexpress.router import getrefcount
+
+    if getrefcount is None:
+        pytest.skip("reference counts do not prove reachability on this Python: left to the collector")
+    app, raw = _lifetime_apps()[name]
+    assert _cyclic_garbage(app, raw) == []
+
+
+@pytest.mark.parametrize("keep", ["req", "res", "next", "route next", "finish listener"])
+def test_a_request_held_by_the_app_keeps_its_links(keep: str) -> None:
+    # Whatever the app keeps reaches the request, its response and its next as before.
+    app = bare_app()
+    kept: list[Any] = []
+
+    def mw(req: Any, res: Any, next: Any) -> None:
+        if keep == "next":
+            kept.append(lambda: next.req)
+        next()
+
+    def first(req: Any, res: Any, next: Any) -> None:
+        if keep == "route next":
+            kept.append(lambda: next.req)
+        next()
+
+    def handler(req: Any, res: Any) -> None:
+        if keep == "req":
+            kept.append(lambda: req)
+        elif keep == "res":
+            kept.append(lambda: res.req)
+        elif keep == "finish listener":
+            listener = lambda: None  # noqa: E731
+            res.on("finish", listener)
+            kept.append(lambda: res.req)
+        res.send("ok")
+
+    app.use(mw)
+    app.get("/", first, handler)
+    conn = Harness(app).connect().send(get("/"))
+    assert parse(conn.out)[0].body == b"ok"
+    req = kept[0]()
+    assert req.res.req is req and req.res.finished
+    assert isinstance(req.next, object) and req.next is not None

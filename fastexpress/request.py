@@ -18,7 +18,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
-from .router import getrefcount, pass_links, pathname
+from .router import _RouterRun, getrefcount, pathname
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -59,10 +59,22 @@ def release(req: Request) -> None:
     res = req.res
     if getrefcount is None or res is None or not res.finished or res.req is not req:
         return
-    runs = pass_links(req.next, req, res)
+    # Each router pass, from req.next out through the ones it returns to, must hold req and
+    # res and be referred to only by the next inner one. Its references: `run` here,
+    # getrefcount's argument, and the links to it (req.next, or the inner pass's parent_next,
+    # and also its callback when the inner pass is a nested router's).
+    run = req.next
+    runs = 0
+    links = 1
+    while run is not None:
+        if type(run) is not _RouterRun or run.req is not req or run.res is not res or getrefcount(run) != 2 + links:
+            return
+        runs += 1
+        links = 1 + (run.callback is run.parent_next)
+        run = run.parent_next
     # req: the caller's, this frame's, getrefcount's argument, res.req and each pass's;
     # res: this frame's, getrefcount's argument, req.res and each pass's.
-    if runs >= 0 and getrefcount(req) == 4 + runs and getrefcount(res) == 3 + runs:
+    if getrefcount(req) == 4 + runs and getrefcount(res) == 3 + runs:
         req.next = None
         req.res = None
 

@@ -684,24 +684,6 @@ getrefcount: Callable[[Any], int] | None = (
 )
 
 
-def pass_links(run: Any, req: Request, res: Response) -> int:
-    """How many router passes, from ``run`` (``req.next``, passed straight from the attribute)
-    out through the ones they return to, hold ``req`` and ``res`` while nothing but the next
-    inner one refers to them (``req.next``, the first): their number, or -1 when one may be
-    reachable otherwise (or is not a router pass). Needs ``getrefcount``."""
-    count = 0
-    links = 1  # req.next
-    while run is not None:
-        # Its references: this frame's `run`, getrefcount's argument, and the links to it.
-        if type(run) is not _RouterRun or run.req is not req or run.res is not res or getrefcount(run) != 2 + links:  # type: ignore[misc]
-            return -1
-        count += 1
-        # The pass it returns to: its parent_next, and its done too when it is a nested router's.
-        links = 1 + (run.callback is run.parent_next)
-        run = run.parent_next
-    return count
-
-
 def _defer(next: Callable[..., Any], err: Any) -> Any:
     asyncio.get_event_loop().call_soon(next, err)
     return DONE

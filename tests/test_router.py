@@ -883,6 +883,73 @@ def test_param_decorator():
 
 # -- app.route / app.all ------------------------------------------------------------------------
 
+def _named(name):
+    return lambda req, res: res.send(name)
+
+
+def many_routes_app(skip_first_r25=False):
+    """30 literal routes, with layers that may match anything among them: the router passes
+    literal routes that cannot match without trying them, and must never pass one that can."""
+    app = express()
+    for i in range(30):
+        if i == 25 and skip_first_r25:
+            app.get("/r25", lambda req, res, next: next("route"))
+        else:
+            app.get(f"/r{i}", _named(f"r{i}"))
+        if i == 12:
+            app.get(re.compile(r"^/r\d+x$"), _named("param"))  # not literal: tried, whatever the path
+        if i == 20:
+            app.use("/r2", lambda req, res, next: res.set("X-Mw", req.base_url) and next())
+    app.get("/r25", _named("r25 again"))  # a later literal route with the same path
+    app.post("/r25", _named("r25 post"))
+    app.get("/k", _named("k"))
+    return app
+
+
+@pytest.mark.parametrize("url,body,mw", [
+    ("/r0", "r0", None), ("/r2", "r2", None), ("/r3", "r3", None), ("/r11", "r11", None), ("/r13", "r13", None), ("/r29", "r29", None),
+    ("/R17", "r17", None), ("/r17/", "r17", None), ("/R17/", "r17", None), ("/r5x", "param", None),
+    ("/r25x", "param", None), ("/r2", "r2", None), ("/r2/x", None, "/r2"), ("/r29?q=1", "r29", None),
+    ("/k", "k", None), ("/K", "k", None), ("/nope", None, None),
+])
+def test_many_literal_routes_each_reached(url, body, mw):
+    r = get(many_routes_app(), url)
+    if body is None:
+        assert r.status_code == 404
+    else:
+        assert (r.status_code, r.text) == (200, body)
+    assert r.headers.get("x-mw") == mw
+
+
+def test_many_literal_routes_options_and_next():
+    app = many_routes_app()
+    with TestClient(app) as client:
+        r = client.options("/r25")
+        assert (r.headers["allow"], r.text) == ("GET, HEAD, POST", "GET, HEAD, POST")
+        assert client.post("/r25").text == "r25 post"
+    # next("route") from the first /r25 reaches the second one past every other literal route.
+    assert get(many_routes_app(skip_first_r25=True), "/r25").text == "r25 again"
+
+
+def test_stack_changed_after_requests_is_followed():
+    app = many_routes_app()
+    with TestClient(app) as client:
+        assert client.get("/r28").text == "r28"
+        app.get("/late", _named("late"))  # appended after the router has served
+        app.get("/later", _named("later"))
+        assert client.get("/later").text == "later"
+        other = Router()
+        other.get("/new", _named("new"))
+        stack = app.router.stack
+        index = next(i for i, layer in enumerate(stack) if layer.path == "/r28")
+        stack[index] = other.stack[0]  # replaced in place: same length
+        assert client.get("/new").text == "new"
+        assert client.get("/r28").status_code == 404
+        stack.reverse()
+        assert client.get("/r25").text == "r25 again"
+        assert client.get("/r0").text == "r0"
+
+
 def test_route_chains():
     app = express()
     route = app.route("/book")

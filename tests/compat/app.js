@@ -514,6 +514,18 @@ strictRouter.get('/x', (req, res) => { res.send('strict x') })
 strictRouter.get('/y/', (req, res) => { res.send('strict y/') })
 app.use('/strict', strictRouter)
 
+// Many literal routes, with a regex route and a use() prefix among them, a repeated path.
+const manyRouter = express.Router()
+for (let i = 0; i < 30; i++) {
+  if (i === 25) manyRouter.get('/r25', (req, res, next) => { res.set('X-First', '1'); next('route') })
+  else manyRouter.get('/r' + i, (req, res) => { res.send('r' + i) })
+  if (i === 12) manyRouter.get(/^\/r\d+x$/, (req, res) => { res.send('regex') })
+  if (i === 20) manyRouter.use('/r2', (req, res, next) => { res.set('X-Mw', req.baseUrl); next() })
+}
+manyRouter.get('/r25', (req, res) => { res.send('r25 again') })
+manyRouter.post('/r25', (req, res) => { res.send('r25 post') })
+app.use('/many', manyRouter)
+
 const csRouter = express.Router({ caseSensitive: true })
 csRouter.get('/Abc', (req, res) => { res.send('case Abc') })
 app.use('/cs', csRouter)

@@ -620,6 +620,37 @@ strict_router.get("/x", lambda req, res: res.send("strict x"))
 strict_router.get("/y/", lambda req, res: res.send("strict y/"))
 app.use("/strict", strict_router)
 
+# Many literal routes, with a regex route and a use() prefix among them, a repeated path.
+many_router = express.Router()
+
+
+def _many_first(req, res, next):
+    res.set("X-First", "1")
+    next("route")
+
+
+def _many_send(text):
+    return lambda req, res: res.send(text)  # (req, res) only: a third parameter would be next
+
+
+def _many_mw(req, res, next):
+    res.set("X-Mw", req.base_url)
+    next()
+
+
+for _i in range(30):
+    if _i == 25:
+        many_router.get("/r25", _many_first)
+    else:
+        many_router.get(f"/r{_i}", _many_send(f"r{_i}"))
+    if _i == 12:
+        many_router.get(re.compile(r"^/r\d+x$"), lambda req, res: res.send("regex"))
+    if _i == 20:
+        many_router.use("/r2", _many_mw)
+many_router.get("/r25", lambda req, res: res.send("r25 again"))
+many_router.post("/r25", lambda req, res: res.send("r25 post"))
+app.use("/many", many_router)
+
 cs_router = express.Router(case_sensitive=True)
 cs_router.get("/Abc", lambda req, res: res.send("case Abc"))
 app.use("/cs", cs_router)

@@ -420,6 +420,13 @@ for label, path in (("opt-none", "/rt/opt"), ("opt-some", "/rt/opt/1"), ("file-e
                     ("trailing-slash", "/rt/case/"), ("double-slash", "/rt/case//"),
                     ("route-path", "/rt/route/9"), ("nested-arrays", "/rt/nested")):
     case(f"path-{label}", path, A, f"path syntax: {path}")
+for label, path in (("first", "/many/r0"), ("fourth", "/many/r3"), ("last", "/many/r29"),
+                    ("folded", "/many/R17/"), ("regex", "/many/r25x"), ("prefix", "/many/r2/x"),
+                    ("prefix-exact", "/many/r2"), ("next-route", "/many/r25"), ("query", "/many/r29?q=1"),
+                    ("miss", "/many/nope")):
+    case(f"many-routes-{label}", path, A, f"30 literal routes and others: {path}")
+case("many-routes-options", "/many/r25", A, "OPTIONS: Allow from both /r25 routes", method="OPTIONS")
+case("many-routes-post", "/many/r25", A, "POST reaches the later route", method="POST")
 case("strict-match", "/strict/x", A, "strict router: exact")
 case("strict-extra-slash", "/strict/x/", A, "strict router: trailing slash -> 404")
 case("strict-slash-route", "/strict/y/", A, "strict router: route with slash")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
-from bisect import bisect_left
 import inspect
 import re
 import sys
 import sysconfig
 import types
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
 
 from ._memo import Memo

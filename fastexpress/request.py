@@ -7,9 +7,11 @@ that does not ask.
 from __future__ import annotations
 
 import asyncio
+import sys
+import sysconfig
 from collections import deque
 from ipaddress import ip_address
-from typing import TYPE_CHECKING, Any, AsyncIterator, Literal
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Literal
 
 from .errors import ClientDisconnect, HTTPError
 from .fresh import is_fresh
@@ -18,7 +20,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
-from .router import _RouterRun, getrefcount, pathname
+from .router import _RouterRun, pathname
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -44,6 +46,14 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Reference counts, where they tell whether anything but known links can still reach an object:
+# CPython before 3.14 (which counts borrowed stack references no more), with the GIL.
+getrefcount: Callable[[Any], int] | None = (
+    sys.getrefcount if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+    and not sysconfig.get_config_var("Py_GIL_DISABLED") else None
+)
 
 
 def release(req: Request) -> None:

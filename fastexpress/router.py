@@ -11,8 +11,6 @@ import asyncio
 import collections.abc
 import inspect
 import re
-import sys
-import sysconfig
 import types
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
@@ -728,14 +726,6 @@ class _RouterRun:
         if layer.nargs == 3:  # PERF: the usual middleware, called without handle_request
             return invoke(layer.handle, layer.is_async, (req, self.res, self), self)
         return layer.handle_request(req, self.res, self)
-
-
-# Reference counts, where they tell whether anything but known links can still reach an object:
-# CPython before 3.14 (which counts borrowed stack references no more), with the GIL.
-getrefcount: Callable[[Any], int] | None = (
-    sys.getrefcount if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
-    and not sysconfig.get_config_var("Py_GIL_DISABLED") else None
-)
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:

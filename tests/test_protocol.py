@@ -1300,7 +1300,7 @@ def _lifetime_apps() -> dict[str, Any]:
 def test_a_finished_request_leaves_no_cyclic_garbage(name: str) -> None:
     # req.res <-> res.req and req.next -> its router passes -> req: cut once nothing else holds
     # them (fastexpress.request.release), so reference counting frees them, not the collector.
-    from fastexpress.router import getrefcount
+    from fastexpress.request import getrefcount
 
     if getrefcount is None:
         pytest.skip("reference counts do not prove reachability on this Python: left to the collector")

@@ -406,7 +406,7 @@ class Router:
         # PERF: straight to matching unless the first layer can be called without it.
         return run() if stack and stack[0].direct else run._dispatch(None)
 
-    def jumps(self, stack: list[Layer]) -> _Jumps:
+    def _jumps_for(self, stack: list[Layer]) -> _Jumps:
         """The jumps for ``stack`` (this router's), made again when it changed since."""
         jumps = self._jumps
         # PERF: a list comparison is one C loop of identity checks: code that edits
@@ -638,7 +638,7 @@ class _RouterRun:
                         misses += 1
                         if misses > 2:
                             if jumps is None:
-                                jumps = self.router.jumps(stack)
+                                jumps = self.router._jumps_for(stack)
                             idx = jumps.next(idx, key, key_trim)
                         continue
                     match = layer.match(path)

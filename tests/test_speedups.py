@@ -289,6 +289,39 @@ def test_weak_etag_agrees_with_the_formula(mod, size: int) -> None:
     assert mod.weak_etag(body) == expected
 
 
+def _libcrypto_mapped() -> bool:
+    try:
+        with open("/proc/self/maps") as maps:
+            return "/libcrypto.so" in maps.read()
+    except OSError:  # not Linux
+        return False
+
+
+@pytest.mark.skipif(_compiled is None, reason="the compiled speedups are not built")
+def test_compiled_etag_takes_sha1_from_the_loaded_libcrypto() -> None:
+    # Where hashlib has loaded OpenSSL, the compiled weak_etag must call it directly.
+    import hashlib  # noqa: F401  (loads libcrypto where hashlib is built on it)
+
+    if not _libcrypto_mapped():
+        pytest.skip("no libcrypto mapped in this process (hashlib built without OpenSSL, or not Linux)")
+    assert _compiled.SHA1_SOURCE == "libcrypto"
+
+
+@pytest.mark.skipif(_compiled is None, reason="the compiled speedups are not built")
+def test_compiled_etag_falls_back_to_hashlib() -> None:
+    # No such library loaded: the same ETags, through hashlib.
+    try:
+        assert _compiled._load_sha1((b"libfastexpress-no-such-crypto.so.9",)) == "hashlib"
+        assert _compiled.SHA1_SOURCE == "hashlib"
+        for body, expected in EXPRESS_ETAGS:
+            assert _compiled.weak_etag(body) == expected
+        body = bytes(range(256)) * 300
+        assert _compiled.weak_etag(body) == _speedups_py.weak_etag(body)
+    finally:
+        _compiled._load_sha1()
+    assert _compiled.SHA1_SOURCE == ("libcrypto" if _libcrypto_mapped() else "hashlib")
+
+
 class HeadError(Exception):
     def __init__(self, status: int) -> None:
         super().__init__(status)

@@ -216,14 +216,17 @@ class App:
 
     # -- handling ---------------------------------------------------------------------------
 
-    def handle(self, req: Request, res: Response, callback: Callable[..., Any] | None = None) -> Any:
+    def handle(self, req: Request, res: Response, callback: Callable[..., Any] | None = None,
+               parent_app: App | None = None) -> Any:
+        """Serve ``req``; ``callback(err)`` when no layer answers (None: the final handler).
+        A mounted app is given its ``parent_app``: req.app and res.app return to it then."""
         if self._x_powered_by:
             res._headers["x-powered-by"] = ("X-Powered-By", "fastexpress")
         req.app = self
         res.app = self
         # PERF: without a callback the router makes the final handler only when it is reached.
         router = self._router
-        return (router if router is not None else self.router).handle(req, res, callback)
+        return (router if router is not None else self.router).handle(req, res, callback, parent_app)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         """An ASGI 3 application (``uvicorn module:app``); mounted as a middleware in a Router,
@@ -263,13 +266,9 @@ _METHOD_BY_ATTR = {method_attr(m): m for m in METHODS}
 
 def _mounted_app(app: App) -> Callable[..., Any]:
     def mounted_app(req: Request, res: Response, next: Callable[..., Any]) -> Any:
-        orig = req.app
-
-        def done(err: Any = None) -> Any:
-            req.app = orig
-            res.app = orig
-            return next(err)
-
-        return app.handle(req, res, done)
+        # Express's done closure (restore the parent app, then next(err)) is the sub-app's
+        # router pass itself. PERF: no closure holding req, res and next: reference counting
+        # frees the request (fastexpress.request.release).
+        return app.handle(req, res, next, req.app)
 
     return mounted_app

@@ -396,10 +396,11 @@ class Router:
     def __call__(self, req: Request, res: Response, next: Callable[..., Any]) -> Any:
         return self.handle(req, res, next)
 
-    def handle(self, req: Request, res: Response, done: Callable[..., Any] | None) -> Any:
+    def handle(self, req: Request, res: Response, done: Callable[..., Any] | None, parent_app: Any = None) -> Any:
         """Dispatch through the stack; ``done(err)`` when it is exhausted (None: the final
-        handler of ``req.app``)."""
-        run = _RouterRun(self, req, res, done)
+        handler of ``req.app``), after putting back ``req.app`` and ``res.app`` when a mounted
+        app's router is given its ``parent_app``."""
+        run = _RouterRun(self, req, res, done, parent_app)
         req.next = run
         req.base_url = run.parent_url
         stack = self.stack
@@ -500,10 +501,11 @@ class _RouterRun:
 
     __slots__ = (
         "router", "stack", "req", "res", "callback", "idx", "removed", "slash_added", "parent_params",
-        "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync", "entered",
+        "parent_url", "parent_next", "paramcalled", "methods", "protohost", "sync", "entered", "parent_app",
     )
 
-    def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any] | None) -> None:
+    def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any] | None,
+                 parent_app: Any = None) -> None:
         self.router = router
         self.stack = router.stack
         self.req = req
@@ -522,6 +524,8 @@ class _RouterRun:
         self.sync = 0
         # (layer.prefix, req.url, req.base_url) as the last literal `use()` prefix left them.
         self.entered: tuple[Any, str, str] | None = None
+        # A mounted app's pass: the app req.app and res.app return to when it passes the request on.
+        self.parent_app = parent_app
 
     def _done(self, err: Any = None) -> Any:
         # Leave the router: put back what it changed on req (Express's `restore`).
@@ -529,6 +533,8 @@ class _RouterRun:
         req.base_url = self.parent_url
         req.next = self.parent_next
         req.params = self.parent_params
+        if self.parent_app is not None:
+            req.app = self.res.app = self.parent_app
         callback = self.callback
         if callback is None:  # an app's outermost router: Express's finalhandler
             from .finalhandler import FinalHandler

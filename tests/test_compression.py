@@ -14,6 +14,7 @@ import brotli
 import pytest
 
 from fastexpress import express
+from fastexpress.errors import WriteAfterEndError
 from fastexpress.middleware.compression import compressible, compression, negotiate_encoding, parse_bytes, should_compress
 from fastexpress.testing import TestClient
 
@@ -335,10 +336,30 @@ def test_write_after_end_returns_false_when_compressing():
         res.write("a" * 10)
         res.end("b")
         results.append(res.write("late"))
+        res.flush()  # nothing left to flush: no error
+        results.append(res.end("later") is res)
 
     r = get(make(handler), headers=GZIP)
     assert decode(r) == b"a" * 10 + b"b"
-    assert results == [False]
+    assert results == [False, True]
+
+
+def test_write_after_an_uncompressed_end_fails_as_without_compression():
+    results = []
+
+    def handler(req, res):
+        res.send("small")  # under the threshold: sent as it is
+        try:
+            res.write("late")
+        except WriteAfterEndError as exc:
+            results.append(exc)
+        res.flush()
+        results.append(res.end("later") is res)
+
+    r = get(make(handler), headers=GZIP)
+    assert r.content == b"small"
+    assert "content-encoding" not in r.headers
+    assert type(results[0]) is WriteAfterEndError and results[1:] == [True]
 
 
 def test_backpressure_is_reported_and_drain_resumes():

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import httptools
 import pytest
 
-from fastexpress import ClientDisconnect, Router, express
+from fastexpress import ClientDisconnect, Router, compression, express
 from fastexpress.testing import TestClient
 
 # -- helpers --------------------------------------------------------------------------------
@@ -1292,8 +1292,20 @@ def _lifetime_apps() -> dict[str, Any]:
     router = Router()
     router.get("/:id", lambda req, res: res.json(req.params))
     mounted.use("/api", router)
+    sub = bare_app()
+    sub.get("/:id", lambda req, res: res.json(req.params))
+    with_app = bare_app()
+    with_app.use("/api", sub)
+    compressing = bare_app()
+    compressing.use(compression())
+    compressing.get("/small", lambda req, res: res.json({"ok": True}))
+    compressing.get("/big", lambda req, res: res.send("x" * 4096))
+    gzip = b"Accept-Encoding: gzip\r\n"
     return {"plain": (plain, get("/")), "middleware": (chain, get("/api")),
-            "sub-router": (mounted, get("/api/7")), "pipelined": (plain, get("/") * 3)}
+            "sub-router": (mounted, get("/api/7")), "sub-app": (with_app, get("/api/7")),
+            "compression, under the threshold": (compressing, get("/small", gzip)),
+            "compression, compressed": (compressing, get("/big", gzip)),
+            "pipelined": (plain, get("/") * 3)}
 
 
 @pytest.mark.parametrize("name", list(_lifetime_apps()))

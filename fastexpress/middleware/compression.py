@@ -213,6 +213,14 @@ class _Config:
         return zcomp.compress, flush, zcomp.flush
 
 
+def _write_after_end(data: Any, encoding: str | None = None) -> bool:
+    return False  # as compression's res.write once a compressed response has ended
+
+
+def _flush_after_end() -> None:
+    pass  # nothing is left to flush
+
+
 class _Hook:
     """The per-response state of compression's closure: the wrapped write/end/flush."""
 
@@ -265,18 +273,36 @@ class _Hook:
         if compress is None:
             if commit:
                 self._write(body)
-                return self._end(b"")
-            return self._end(body)
-        self.ended = True
-        out = compress(body) if body else b""
-        assert self.finish is not None
-        out += self.finish()
-        self.compress = self.flush_fn = self.finish = None
-        # As Node's compression: the compressed bytes are written, then the response ends,
-        # so even a body compressed in one go goes out chunked (no Content-Length).
-        if out:
-            self._write(out)
-        return self._end(b"")
+                body = b""
+        else:
+            self.ended = True
+            out = compress(body) if body else b""
+            assert self.finish is not None
+            out += self.finish()
+            self.compress = self.flush_fn = self.finish = None
+            # As Node's compression: the compressed bytes are written, then the response ends,
+            # so even a body compressed in one go goes out chunked (no Content-Length).
+            if out:
+                self._write(out)
+            body = b""
+        self._end(body)
+        self._unhook()
+        return res
+
+    def _unhook(self) -> None:
+        # The response has ended: what compression's wrappers still do then needs no hook, so
+        # they give way to ones that hold nothing. PERF: res no longer refers to the hook, which
+        # refers to res: both are freed by reference counting, not by the cycle collector.
+        attrs = self.res.__dict__
+        if attrs.get("write") == self.write:
+            if self.ended:
+                attrs["write"] = _write_after_end
+            else:  # nothing was compressed: a late write fails as without compression
+                del attrs["write"]
+        if attrs.get(END_ATTR) == self.end:
+            del attrs[END_ATTR]  # Response.end answers a second end itself
+        if attrs.get("flush") == self.flush:
+            attrs["flush"] = _flush_after_end
 
     def flush(self) -> None:
         """Write out what the compressor holds (compression's ``res.flush()``)."""

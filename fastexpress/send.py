@@ -268,7 +268,10 @@ def _fs_error(status: int, err: OSError, syscall: str = "stat") -> SendError:
     path = err.filename if isinstance(err.filename, str) else ""
     error = SendError(status, f"{code}: {text}, {syscall} '{path}'", expose=False, code=code,
                       errno=err.errno, syscall=syscall, path=path)
-    error.__cause__ = err
+    # The cause without its traceback: where os.open() failed says nothing the message does
+    # not, and its frames would reach back to the middleware holding this error, making the
+    # request cyclic garbage (PERF: every static miss would then wait for the collector).
+    error.__cause__ = err.with_traceback(None)
     return error
 
 

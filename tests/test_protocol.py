@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from typing import Any, Callable
 
 import httptools
 import pytest
 
-from fastexpress import ClientDisconnect, Router, compression, express
+from fastexpress import ClientDisconnect, Router, compression, express, static
 from fastexpress.testing import TestClient
 
 # -- helpers --------------------------------------------------------------------------------
@@ -1300,12 +1301,15 @@ def _lifetime_apps() -> dict[str, Any]:
     compressing.use(compression())
     compressing.get("/small", lambda req, res: res.json({"ok": True}))
     compressing.get("/big", lambda req, res: res.send("x" * 4096))
+    static_first = bare_app()
+    static_first.use(static(os.path.dirname(__file__)))  # no file named like the route
+    static_first.get("/a-route", lambda req, res: res.send("ok"))
     gzip = b"Accept-Encoding: gzip\r\n"
     return {"plain": (plain, get("/")), "middleware": (chain, get("/api")),
             "sub-router": (mounted, get("/api/7")), "sub-app": (with_app, get("/api/7")),
             "compression, under the threshold": (compressing, get("/small", gzip)),
             "compression, compressed": (compressing, get("/big", gzip)),
-            "pipelined": (plain, get("/") * 3)}
+            "static miss": (static_first, get("/a-route")), "pipelined": (plain, get("/") * 3)}
 
 
 @pytest.mark.parametrize("name", list(_lifetime_apps()))

@@ -432,6 +432,11 @@ class HttpProtocol(asyncio.Protocol):
             if end:
                 res._on_finish_closed()
             return
+        if not end and self._out is not None:
+            # A response streamed while a read batch gathers output (a handler that runs at
+            # once): what is gathered goes first, then its writes go straight to the transport,
+            # whose flow control (write_ready, drain) must see every byte.
+            self._flush()
         gather = False
         if not res.headers_sent:
             if self._out is None:  # outside a read batch: head and body still leave together
@@ -549,8 +554,8 @@ class HttpProtocol(asyncio.Protocol):
 
         dup_sock: socket.socket | None = None
         try:
-            if self.closed or self.transport is None:
-                raise ConnectionAbortedError("Request aborted")
+            if self.closed or self.transport is None or self.transport.is_closing():
+                raise ConnectionAbortedError("Request aborted")  # (is_closing: aborted by the app)
             if self._out is not None:  # called inside a read batch: keep the order of bytes
                 self._flush()
             headers = res._headers

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
+import contextvars
 import inspect
 import re
 import types
@@ -98,12 +99,87 @@ def _is_awaitable(result: Any) -> bool:
     return _AWAITABLE[type(result)] and (type(result) is not types.GeneratorType or inspect.isawaitable(result))
 
 
+class _Resumed:
+    """What a task drives for an async handler that spawn() ran up to its first wait. The first
+    step hands the task what the handler waits on; every later step, and a throw() (a
+    cancellation) at any time, goes to the handler itself. The handler's exception goes to
+    ``next(err)``, whose awaitable is then driven in its place (as _run_async does)."""
+
+    __slots__ = ("target", "waiting", "next")
+
+    def __init__(self, coro: Any, waiting: Any, next: Callable[..., Any]) -> None:
+        self.target = coro
+        self.waiting: Any = (waiting,)  # boxed: a coroutine may wait on None (a bare yield)
+        self.next: Callable[..., Any] | None = next
+
+    def send(self, value: Any) -> Any:
+        waiting = self.waiting
+        if waiting is not None:
+            self.waiting = None
+            return waiting[0]
+        return self._step(self.target.send, value)
+
+    def throw(self, exc: BaseException, *_: Any) -> Any:
+        self.waiting = None
+        return self._step(self.target.throw, exc)
+
+    def close(self) -> None:
+        self.target.close()
+
+    @property
+    def __name__(self) -> str:  # what the task's repr names: the handler
+        return getattr(self.target, "__qualname__", type(self.target).__name__)
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def __iter__(self) -> _Resumed:
+        return self
+
+    __await__ = __iter__
+
+    def _step(self, method: Callable[[Any], Any], arg: Any) -> Any:
+        try:
+            return method(arg)
+        except StopIteration:
+            raise
+        except Exception as err:
+            next = self.next
+            if next is None:  # the error handler's own failure is the task's
+                raise
+            self.next = None
+            result = next(err)
+            if not _is_awaitable(result):
+                raise StopIteration from None
+            self.target = _await(result)
+            return self._step(self.target.send, None)
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
 def spawn(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Any:
-    """Run an async handler's awaitable as a task; its exception goes to ``next(err)``.
+    """Run an async handler's awaitable; its exception goes to ``next(err)``. A coroutine runs
+    at once up to its first real wait, as an async function does in Node (and Python 3.12's
+    eager tasks): DONE when it finishes there, else a task that goes on from that wait.
     A plain generator (not an iterable coroutine) is no awaitable: DONE, as for any value."""
-    if type(awaitable) is types.GeneratorType and not inspect.isawaitable(awaitable):
+    kind = type(awaitable)
+    if kind is types.CoroutineType:
+        # PERF: an async handler that answers without waiting needs no task, no loop turn and
+        # no cycle collector. It runs in a copy of the context, as a task would.
+        context = contextvars.copy_context()
+        try:
+            waiting = context.run(awaitable.send, None)  # type: ignore[attr-defined]
+        except StopIteration:
+            return DONE
+        except Exception as err:
+            return next(err)
+        task = asyncio.get_event_loop().create_task(_Resumed(awaitable, waiting, next), context=context)  # type: ignore[arg-type]
+    elif kind is types.GeneratorType and not inspect.isawaitable(awaitable):
         return DONE
-    task = asyncio.ensure_future(_run_async(awaitable, next))
+    else:
+        task = asyncio.ensure_future(_run_async(awaitable, next))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     return task

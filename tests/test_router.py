@@ -550,6 +550,121 @@ def test_exception_in_async_handler():
     assert (r.status_code, r.text) == (500, "caught async fail")
 
 
+def test_exception_in_async_handler_before_any_wait():
+    app = express()
+
+    @app.get("/")
+    async def boom(req, res):
+        raise RuntimeError("at once")
+
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (500, "caught at once")
+
+
+def test_async_handlers_run_at_once_up_to_their_first_wait():
+    # As an async function in Node: its body runs when called, until it first waits, so a
+    # middleware sees what the async handlers after it did before they waited.
+    app = express()
+    order = []
+
+    @app.use
+    async def mw(req, res, next):
+        order.append("mw")
+        pending = next()
+        order.append("after next")
+        await pending
+        order.append("mw done")
+
+    @app.get("/")
+    async def handler(req, res):
+        order.append("handler")
+        await asyncio.sleep(0)
+        order.append("handler after wait")
+        res.send("ok")
+
+    assert get(app, "/").text == "ok"
+    assert order == ["mw", "handler", "after next", "handler after wait", "mw done"]
+
+
+def test_async_handler_waiting_keeps_its_context_and_leaves_the_callers():
+    import contextvars
+
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="unset")
+    app = express()
+    seen = []
+
+    @app.get("/")
+    async def handler(req, res):
+        var.set("handler")
+        await asyncio.sleep(0)
+        seen.append(var.get())  # the same context after the wait
+        res.send(var.get())
+
+    with TestClient(app) as client:
+        assert client.get("/").text == "handler"
+        seen.append(var.get())  # nothing leaked into the caller's context
+    assert seen == ["handler", "unset"]
+
+
+def test_async_handler_cancelled_while_waiting_sees_the_cancellation():
+    # The handler ran up to its wait before its task's first step: a cancellation of that
+    # task, even before the step, reaches the handler where it waits.
+    from fastexpress import router as router_module
+
+    app = express()
+    events = []
+
+    @app.get("/")
+    async def handler(req, res):
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            events.append("cancelled")
+            res.status(503).send("cancelled")
+            raise
+
+    async def main():
+        before = set(router_module._tasks)
+        proto, transport = client.open()
+        proto.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        (task,) = set(router_module._tasks) - before  # the handler waits in its task
+        assert "handler" in repr(task)
+        task.cancel()
+        await asyncio.sleep(0.01)
+        return task, bytes(transport.output)
+
+    with TestClient(app) as client:
+        task, out = client.loop.run_until_complete(main())
+    assert events == ["cancelled"] and task.cancelled()
+    assert out.startswith(b"HTTP/1.1 503 ") and out.endswith(b"cancelled")
+
+
+def test_async_error_after_a_wait_is_handled_before_await_next_returns():
+    app = express()
+    order = []
+
+    @app.use
+    async def mw(req, res, next):
+        await next()
+        order.append("mw done")
+
+    @app.get("/")
+    async def handler(req, res):
+        await asyncio.sleep(0)
+        raise RuntimeError("late")
+
+    @app.use
+    async def on_error(err, req, res, next):
+        await asyncio.sleep(0)
+        order.append("error handled")
+        res.status(500).send(str(err))
+
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (500, "late")
+    assert order == ["error handled", "mw done"]
+
+
 def test_exception_in_async_middleware_after_await_next():
     app = express()
     seen = []

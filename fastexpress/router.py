@@ -81,13 +81,6 @@ def _is_async(fn: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
-async def _run_async(awaitable: Awaitable[Any], next: Callable[..., Any]) -> None:
-    try:
-        await awaitable
-    except Exception as err:  # an async handler's failure goes to next(err), as Express 5
-        await next(err)
-
-
 # PERF: handlers often return None or ``res``; an ABC isinstance check per request is slow, one
 # dict lookup is not. A generator is awaitable only when its code is marked as an iterable
 # coroutine, so its type maps to True and spawn() asks the object.
@@ -103,7 +96,8 @@ class _Resumed:
     """What a task drives for an async handler that spawn() ran up to its first wait. The first
     step hands the task what the handler waits on; every later step, and a throw() (a
     cancellation) at any time, goes to the handler itself. The handler's exception goes to
-    ``next(err)``, whose awaitable is then driven in its place (as _run_async does)."""
+    ``next(err)``, whose awaitable is then driven in its place, so that the task ends when
+    the error handling does."""
 
     __slots__ = ("target", "waiting", "next")
 
@@ -160,26 +154,25 @@ async def _await(awaitable: Awaitable[Any]) -> Any:
 
 
 def spawn(awaitable: Awaitable[Any], next: Callable[..., Any]) -> Any:
-    """Run an async handler's awaitable; its exception goes to ``next(err)``. A coroutine runs
-    at once up to its first real wait, as an async function does in Node (and Python 3.12's
-    eager tasks): DONE when it finishes there, else a task that goes on from that wait.
+    """Run an async handler's awaitable; its exception goes to ``next(err)``. It runs at once
+    up to its first real wait, as an async function does in Node (and Python 3.12's eager
+    tasks): DONE when it finishes there, else a task that goes on from that wait.
     A plain generator (not an iterable coroutine) is no awaitable: DONE, as for any value."""
     kind = type(awaitable)
-    if kind is types.CoroutineType:
-        # PERF: an async handler that answers without waiting needs no task, no loop turn and
-        # no cycle collector. It runs in a copy of the context, as a task would.
-        context = contextvars.copy_context()
-        try:
-            waiting = context.run(awaitable.send, None)  # type: ignore[attr-defined]
-        except StopIteration:
+    if kind is not types.CoroutineType:
+        if kind is types.GeneratorType and not inspect.isawaitable(awaitable):
             return DONE
-        except Exception as err:
-            return next(err)
-        task = asyncio.get_event_loop().create_task(_Resumed(awaitable, waiting, next), context=context)  # type: ignore[arg-type]
-    elif kind is types.GeneratorType and not inspect.isawaitable(awaitable):
+        awaitable = _await(awaitable)  # e.g. a future or an object with __await__
+    # PERF: an async handler that answers without waiting needs no task, no loop turn and
+    # no cycle collector. It runs in a copy of the context, as a task would.
+    context = contextvars.copy_context()
+    try:
+        waiting = context.run(awaitable.send, None)  # type: ignore[attr-defined]
+    except StopIteration:
         return DONE
-    else:
-        task = asyncio.ensure_future(_run_async(awaitable, next))
+    except Exception as err:
+        return next(err)
+    task = asyncio.get_event_loop().create_task(_Resumed(awaitable, waiting, next), context=context)  # type: ignore[arg-type]
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     return task

@@ -537,29 +537,19 @@ def test_exception_in_middleware_called_by_next(path):
         assert (r.status_code, r.text) == (500, f"caught fail {path.rstrip('/')}")
 
 
-def test_exception_in_async_handler():
+@pytest.mark.parametrize("wait_first", [True, False], ids=["after a wait", "before any wait"])
+def test_exception_in_async_handler(wait_first: bool):
     app = express()
 
     @app.get("/")
     async def boom(req, res):
-        await asyncio.sleep(0)
+        if wait_first:
+            await asyncio.sleep(0)
         raise RuntimeError("async fail")
 
     app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
     r = get(app, "/")
     assert (r.status_code, r.text) == (500, "caught async fail")
-
-
-def test_exception_in_async_handler_before_any_wait():
-    app = express()
-
-    @app.get("/")
-    async def boom(req, res):
-        raise RuntimeError("at once")
-
-    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
-    r = get(app, "/")
-    assert (r.status_code, r.text) == (500, "caught at once")
 
 
 def test_async_handlers_run_at_once_up_to_their_first_wait():

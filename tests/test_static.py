@@ -125,6 +125,21 @@ def test_dotfiles(root: pathlib.Path) -> None:
     assert get(app_with(root, dotfiles="deny", fallthrough=False), "/s/.hidden").status_code == 403
 
 
+def test_a_miss_that_falls_through_builds_no_error(root: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The error of a miss is thrown away with fallthrough, so it is never made (the routes
+    # behind static() pay for every miss); without fallthrough it is made and passed on.
+    import fastexpress.send as send
+
+    built: list[int] = []
+    real = send._fs_error
+    monkeypatch.setattr(send, "_fs_error", lambda status, *a: (built.append(status), real(status, *a))[1])
+    app = app_with(root)
+    app.get("/s/missing.txt", lambda req, res: res.send("route"))
+    assert get(app, "/s/missing.txt").text == "route"
+    assert get(app, "/s/.hidden").status_code == 404 and built == []
+    assert get(app_with(root, fallthrough=False), "/s/missing.txt").status_code == 404 and built == [404]
+
+
 def test_fallthrough_false_passes_errors_on(root: pathlib.Path) -> None:
     app = express()
     app.set("env", "test")

@@ -148,6 +148,7 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
             if parse_url(original)[0][-1:] != "/":
                 path = ""  # make sure the redirect happens at the mount point
         stream = SendStream(req, path, send_options)
+        stream.fall_through = fallthrough
         if hooks:
             stream.headers_hooks = hooks
         try:
@@ -156,6 +157,8 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
             return next(exc)
         if kind == "done":
             return None
+        if kind == "next":  # a 4xx before the file was found, with fallthrough
+            return next()
         if kind == "stream":
             return spawn(_finish_stream(req, res, value, next))
         if kind == "directory":
@@ -163,6 +166,8 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
                 _redirect_to_slash(req, res)
                 return None
             kind, value = stream.error(404)
+            if kind == "next":
+                return next()
         # forward errors: all of them once the file is known, else only 5xx (fallthrough)
         if not fallthrough or stream.file_found or not (getattr(value, "status", 500) < 500):
             return next(value)

@@ -259,51 +259,25 @@ def parse(header: str, options: dict[str, Any] | None = None, /, **opts: Any) ->
     n = len(header)
     if n < 2:
         return obj
-    dec = {**(options or {}), **opts}.get("decode") or _decode
-    index = 0
-    while index < n:
-        eq = header.find("=", index)
-        if eq == -1:
-            break
-        end = header.find(";", index)
-        if end == -1:
-            end = n
-        elif eq > end:
-            # a pair without '=' before this one: back up to the last ';' before the '='
-            index = header.rfind(";", 0, eq) + 1
+    dec = (options or opts) and {**(options or {}), **opts}.get("decode") or _decode
+    # cookie's scan, as splits: it skips to the next ';'-separated pair holding an '=', and
+    # trims only spaces and tabs around names and values. PERF: a third of the scan's cost.
+    for pair in header.split(";"):
+        eq = pair.find("=")
+        if eq < 0:
             continue
-        key_start = _start(header, index, eq)
-        key = header[key_start:_end(header, eq, key_start)]
+        key = pair[:eq].strip(" \t")
         # Only the first assignment counts; "__proto__" is lost in JavaScript's plain object.
-        if key not in obj and key != "__proto__":
-            val_start = _start(header, eq + 1, end)
-            val_end = _end(header, end, val_start)
-            if val_end > val_start and header[val_start] == '"' and header[val_end - 1] == '"':
-                val_start += 1
-                val_end -= 1
-            raw = header[val_start:val_end]
-            try:
-                obj[key] = dec(raw)
-            except Exception:  # noqa: BLE001 - cookie's tryDecode keeps the raw text
-                obj[key] = raw
-        index = end + 1
+        if key in obj or key == "__proto__":
+            continue
+        raw = pair[eq + 1:].strip(" \t")
+        if raw[:1] == '"' and raw[-1:] == '"':
+            raw = raw[1:-1]
+        try:
+            obj[key] = dec(raw)
+        except Exception:  # noqa: BLE001 - cookie's tryDecode keeps the raw text
+            obj[key] = raw
     return _js_order(obj)
-
-
-def _start(s: str, index: int, limit: int) -> int:
-    while index < limit:
-        if s[index] not in " \t":
-            return index
-        index += 1
-    return limit
-
-
-def _end(s: str, index: int, limit: int) -> int:
-    while index > limit:
-        index -= 1
-        if s[index] not in " \t":
-            return index + 1
-    return limit
 
 
 def _js_order(obj: dict[str, Any]) -> dict[str, Any]:

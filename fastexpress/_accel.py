@@ -9,12 +9,13 @@ import os
 IMPLEMENTATION = "python"
 if not os.environ.get("FASTEXPRESS_NO_EXTENSIONS"):
     try:
-        from ._speedups import RequestHead, chunk, frame_head, has_body, validate_header, weak_etag
+        from ._speedups import RequestHead, chunk, frame_head, has_body, header_map, validate_header, weak_etag
 
         IMPLEMENTATION = "cython"
     except ImportError:  # no compiler at install time: the twin serves
         pass
 if IMPLEMENTATION == "python":
-    from ._speedups_py import RequestHead, chunk, frame_head, has_body, validate_header, weak_etag
+    from ._speedups_py import RequestHead, chunk, frame_head, has_body, header_map, validate_header, weak_etag
 
-__all__ = ["IMPLEMENTATION", "RequestHead", "chunk", "frame_head", "has_body", "validate_header", "weak_etag"]
+__all__ = ["IMPLEMENTATION", "RequestHead", "chunk", "frame_head", "has_body", "header_map", "validate_header",
+           "weak_etag"]

@@ -9,7 +9,7 @@ from email.utils import formatdate
 from hashlib import sha1 as _hashlib_sha1
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.unicode cimport PyUnicode_DecodeASCII
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeLatin1
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 from libc.time cimport time, time_t
@@ -257,6 +257,36 @@ def weak_etag(bytes body):
 
 
 # -- request heads ----------------------------------------------------------------------------
+def header_map(list lines):
+    """``{lower-case name: value}`` of a head's ``(name, value)`` byte lines decoded as Latin-1,
+    or None when a name repeats (Node's rules for repeats are ``headers.py``'s)."""
+    cdef dict result = {}
+    cdef tuple line
+    cdef bytes name, value
+    cdef char buf[64]
+    cdef Py_ssize_t n, i
+    cdef const unsigned char* p
+    cdef unsigned char c
+    for line in lines:
+        name = line[0]
+        value = line[1]
+        n = PyBytes_GET_SIZE(name)
+        p = <const unsigned char*>PyBytes_AS_STRING(name)
+        key = None
+        if n <= 64:  # an ASCII name, lower-cased as it is copied (else str.lower() decides)
+            for i in range(n):
+                c = p[i]
+                if c >= 0x80:
+                    break
+                buf[i] = c + 32 if c >= c'A' and c <= c'Z' else c
+            else:
+                key = PyUnicode_DecodeASCII(buf, n, NULL)
+        if key is None:
+            key = name.decode("latin-1").lower()
+        result[key] = PyUnicode_DecodeLatin1(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), NULL)
+    return result if len(result) == len(lines) else None
+
+
 cdef class RequestHead:
     """Compiled twin of ``_speedups_py.RequestHead`` (see there): the head callbacks run in C."""
 

@@ -153,6 +153,13 @@ def weak_etag(body: bytes) -> str:
 _WATCHED = frozenset(b"hctei")
 
 
+def header_map(lines: list[tuple[bytes, bytes]]) -> dict[str, str] | None:
+    """``{lower-case name: value}`` of a head's ``(name, value)`` byte lines decoded as Latin-1,
+    or None when a name repeats (Node's rules for repeats are ``headers.py``'s)."""
+    result = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in lines}
+    return result if len(result) == len(lines) else None
+
+
 class RequestHead:
     """The httptools callbacks that collect one request head: the URL, the header lines, and
     what the connection needs to know of them (Host count, body framing, Expect, conditional

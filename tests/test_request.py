@@ -255,6 +255,14 @@ def test_get_repeated_header_is_joined():
     assert got == "1, 2"
 
 
+def test_repeated_headers_follow_node_in_any_case():
+    # Node's rules: most repeats joined with ", ", cookie with "; ", a few keep the first.
+    got = probe(lambda req: [req.get("x-a"), req.get("User-Agent"), req.get("cookie"), list(req.headers)],
+                headers=[("X-A", "1"), ("User-Agent", "u1"), ("Cookie", "a=1"), ("x-a", "2"),
+                         ("user-agent", "u2"), ("COOKIE", "b=2")])
+    assert got == ["1, 2", "u1", "a=1; b=2", ["host", "x-a", "user-agent", "cookie"]]
+
+
 @pytest.mark.parametrize("name,message", [
     ("", "name argument is required to req.get"),
     (None, "name argument is required to req.get"),

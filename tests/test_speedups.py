@@ -262,6 +262,20 @@ def test_has_body(mod, method: str, status: int, expected: bool) -> None:
     assert mod.has_body(method, status) is expected
 
 
+@pytest.mark.parametrize("mod", TWINS)
+@pytest.mark.parametrize("lines,expected", [
+    ([], {}),
+    ([(b"Host", b"a"), (b"X-UPPER", b"Mixed Value")], {"host": "a", "x-upper": "Mixed Value"}),
+    ([(b"@[AZ`{az", b"")], {"@[az`{az": ""}),  # only A-Z fold: the bytes just outside them do not
+    ([(b"X-L", b"caf\xe9 \xff")], {"x-l": "caf\xe9 \xff"}),  # values are Latin-1
+    ([(b"X-\xc0", b"v")], {"x-\xe0": "v"}),  # a non-ASCII name folds as str.lower() does
+    ([(b"X-" + b"A" * 100, b"v")], {"x-" + "a" * 100: "v"}),  # longer than the compiled buffer
+    ([(b"A", b"1"), (b"b", b"2"), (b"a", b"3")], None),  # a repeat: headers.py joins it
+])
+def test_header_map(mod, lines: list, expected) -> None:
+    assert mod.header_map(lines) == expected
+
+
 # ETags as Express 5.3.0 (etag 1.8.1) sends them for these bodies.
 EXPRESS_ETAGS = [
     (b"", 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"'),

@@ -7,7 +7,8 @@ N2 requests) and prints ``(count(N2) - count(N1)) / (N2 - N1)``: start-up cancel
 
 Usage: python bench/icount.py [scenario ...]     (needs valgrind; FASTEXPRESS_NO_EXTENSIONS=1
 for the twin). Scenarios: plaintext json params middleware pipeline body64k, and when named,
-post1k and routes50 (the last of 50 literal routes, in an app of its own).
+post1k, routes50 (the last of 50 literal routes, in an app of its own) and api (a typical API
+request through body parser, CORS, cookie parser and a mounted router, in an app of its own).
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ REQUESTS = {
     # Not a bench scenario: the bench app's routes come first in its stack, while a real app's
     # request often passes many routes before its own. Served by routes_app() below.
     "routes50": f"GET /r49 HTTP/1.1\r\n{HEAD}\r\n",
+    # Not a bench scenario either: what an API request of a typical Express app goes through
+    # (body parser, CORS, cookie parser, a mounted router, query, a header, cookies). api_app().
+    "api": (f"GET /api/users/42?fields=name HTTP/1.1\r\n{HEAD}User-Agent: curl/8.5.0\r\n"
+            "Origin: http://app.example\r\nCookie: sid=abc123; theme=dark\r\nAccept: application/json\r\n\r\n"),
 }
 _items = ",".join(f'"item number {i:04d} padding padding padding"' for i in range(22))
 _body = '{"items":[%s]}' % _items
@@ -47,6 +52,26 @@ def routes_app() -> Any:
     return app
 
 
+def api_app() -> Any:
+    """express.json(), cors(), cookie_parser() for every request, then a Router on /api."""
+    from fastexpress import Router, cookie_parser, cors, express
+
+    app = express()
+    app.use(express.json())
+    app.use(cors())
+    app.use(cookie_parser())
+    api = Router()
+
+    @api.get("/users/:id")
+    def user(req: Any, res: Any) -> None:
+        res.set("Cache-Control", "no-store")
+        res.json({"id": req.params["id"], "fields": req.query.get("fields"), "agent": req.get("user-agent"),
+                  "theme": req.cookies.get("theme")})
+
+    app.use("/api", api)
+    return app
+
+
 def drive(scenario: str, n: int) -> None:
     """Feed ``n`` requests of ``scenario`` through one connection (in this process)."""
     import asyncio
@@ -54,6 +79,8 @@ def drive(scenario: str, n: int) -> None:
     sys.path.insert(0, os.path.join(HERE, "servers"))
     if scenario == "routes50":
         app = routes_app()
+    elif scenario == "api":
+        app = api_app()
     else:
         from fastexpress_app import app  # type: ignore[import-not-found]
 
@@ -92,7 +119,7 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--drive"]:
         drive(argv[1], int(argv[2]))
         return
-    for scenario in argv or [s for s in REQUESTS if s not in ("post1k", "routes50")]:
+    for scenario in argv or [s for s in REQUESTS if s not in ("post1k", "routes50", "api")]:
         n1, n2 = 1600, 6400
         per = (count(scenario, n2) - count(scenario, n1)) / (n2 - n1)
         print(f"{scenario:12s} {per:10,.0f} instructions/request", flush=True)

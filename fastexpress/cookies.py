@@ -259,7 +259,9 @@ def parse(header: str, options: dict[str, Any] | None = None, /, **opts: Any) ->
     n = len(header)
     if n < 2:
         return obj
-    dec = (options or opts) and {**(options or {}), **opts}.get("decode") or _decode
+    dec = _decode
+    if options or opts:
+        dec = {**(options or {}), **opts}.get("decode") or _decode
     # cookie's scan, as splits: it skips to the next ';'-separated pair holding an '=', and
     # trims only spaces and tabs around names and values. PERF: a third of the scan's cost.
     for pair in header.split(";"):

@@ -48,8 +48,8 @@ class Headers(Mapping[str, str]):
         return raw
 
     def _build(self) -> dict[str, str]:
-        # PERF: a head's byte lines straight into the dict (2.0 -> ~0.5 us for six lines,
-        # compiled); a repeated name takes the loop below, which knows Node's rules.
+        # PERF: a head's byte lines straight into the dict (six lines and a lookup: 2.0 ->
+        # ~1.0 us, compiled); a repeated name takes the loop below, which knows Node's rules.
         encoded = self._encoded
         result = header_map(encoded) if encoded is not None else None
         if result is not None:

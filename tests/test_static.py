@@ -132,7 +132,12 @@ def test_a_miss_that_falls_through_builds_no_error(root: pathlib.Path, monkeypat
 
     built: list[int] = []
     real = send._fs_error
-    monkeypatch.setattr(send, "_fs_error", lambda status, *a: (built.append(status), real(status, *a))[1])
+
+    def recording(status: int, *args: Any) -> Any:
+        built.append(status)
+        return real(status, *args)
+
+    monkeypatch.setattr(send, "_fs_error", recording)
     app = app_with(root)
     app.get("/s/missing.txt", lambda req, res: res.send("route"))
     assert get(app, "/s/missing.txt").text == "route"

@@ -2,8 +2,9 @@
 """Compiled twin of ``_speedups_py.py``: same functions, same results, same exceptions.
 
 Header validation scans the characters directly instead of running a regex, the head is
-copied once into a bytes object of its exact size, and the ETag is written out in C around
-OpenSSL's SHA-1 (the one hashlib uses).
+copied once into a bytes object of its exact size, the ETag is written out in C around
+OpenSSL's SHA-1 (the one hashlib uses), and request header names are lower-cased as they are
+copied into the headers' dict.
 """
 from email.utils import formatdate
 from hashlib import sha1 as _hashlib_sha1

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SendError", "SendOptions", "SendStream", "download", "ms", "send_file",
-    "node_normalize", "node_join", "node_resolve", "node_basename",
+    "node_normalize", "node_join", "node_resolve", "node_basename", "missing_file",
 ]
 
 SMALL_FILE = 64 * 1024  # at most this many bytes: read and written with the head in one go
@@ -273,6 +273,15 @@ def _fs_error(status: int, err: OSError, syscall: str = "stat") -> SendError:
     # request cyclic garbage (PERF: every static miss would then wait for the collector).
     error.__cause__ = err.with_traceback(None)
     return error
+
+
+def missing_file(path: str) -> bool:
+    """Whether opening ``path`` fails as send's 404 for a missing file does."""
+    try:
+        os.close(os.open(path, _OPEN_FLAGS))
+    except OSError as err:
+        return err.errno in _NOT_FOUND_ERRNOS
+    return False
 
 
 def _status_error(status: int, headers: dict[str, str] | None = None, message: str | None = None) -> SendError:

@@ -145,6 +145,23 @@ def test_a_miss_that_falls_through_builds_no_error(root: pathlib.Path, monkeypat
     assert get(app_with(root, fallthrough=False), "/s/missing.txt").status_code == 404 and built == [404]
 
 
+def test_what_runs_after_a_miss_sees_no_filesystem_error(root: pathlib.Path) -> None:
+    # A miss passes the request on outside any except block: an error raised behind it has no
+    # implicit context (the OSError would show in its traceback and keep its frames alive).
+    app = app_with(root)
+    seen: list[Any] = []
+
+    def boom(req: Any, res: Any) -> None:
+        raise ValueError("route failed")
+
+    app.get("/s/:name", boom)
+    app.use(lambda err, req, res, next: (seen.append((str(err), err.__context__)), res.status(500).send("x")))
+    for target in ("/s/missing.txt", "/s/hello.txt.d", "/s/%6Dissing.txt"):
+        assert get(app, target).status_code == 500
+    assert get(app, "/s/hello.txt/inside").status_code == 404  # ENOTDIR is a miss too (no route)
+    assert seen == [("route failed", None)] * 3
+
+
 def test_fallthrough_false_passes_errors_on(root: pathlib.Path) -> None:
     app = express()
     app.set("env", "test")

@@ -8,7 +8,8 @@ N2 requests) and prints ``(count(N2) - count(N1)) / (N2 - N1)``: start-up cancel
 Usage: python bench/icount.py [scenario ...]     (needs valgrind; FASTEXPRESS_NO_EXTENSIONS=1
 for the twin). Scenarios: plaintext json params middleware pipeline body64k, and when named,
 post1k, routes50 (the last of 50 literal routes, in an app of its own) and api (a typical API
-request through body parser, CORS, cookie parser and a mounted router, in an app of its own).
+request through body parser, CORS, cookie parser and a mounted router) and static (a route
+behind express.static()), each in an app of its own.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ REQUESTS = {
     # (body parser, CORS, cookie parser, a mounted router, query, a header, cookies). api_app().
     "api": (f"GET /api/users/42?fields=name HTTP/1.1\r\n{HEAD}User-Agent: curl/8.5.0\r\n"
             "Origin: http://app.example\r\nCookie: sid=abc123; theme=dark\r\nAccept: application/json\r\n\r\n"),
+    # Nor this: a route behind express.static(), the usual Express layout (a miss every time).
+    "static": f"GET /api/x HTTP/1.1\r\n{HEAD}\r\n",
 }
 _items = ",".join(f'"item number {i:04d} padding padding padding"' for i in range(22))
 _body = '{"items":[%s]}' % _items
@@ -72,6 +75,21 @@ def api_app() -> Any:
     return app
 
 
+def static_app() -> Any:
+    """express.static() of a folder with an index.html, then a JSON route."""
+    import tempfile
+
+    from fastexpress import express
+
+    root = tempfile.mkdtemp(prefix="fastexpress-icount-")
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("<p>hello</p>\n")
+    app = express()
+    app.use(express.static(root))
+    app.get("/api/x", lambda req, res: res.json({"a": 1}))
+    return app
+
+
 def drive(scenario: str, n: int) -> None:
     """Feed ``n`` requests of ``scenario`` through one connection (in this process)."""
     import asyncio
@@ -81,6 +99,8 @@ def drive(scenario: str, n: int) -> None:
         app = routes_app()
     elif scenario == "api":
         app = api_app()
+    elif scenario == "static":
+        app = static_app()
     else:
         from fastexpress_app import app  # type: ignore[import-not-found]
 
@@ -119,7 +139,7 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--drive"]:
         drive(argv[1], int(argv[2]))
         return
-    for scenario in argv or [s for s in REQUESTS if s not in ("post1k", "routes50", "api")]:
+    for scenario in argv or [s for s in REQUESTS if s not in ("post1k", "routes50", "api", "static")]:
         n1, n2 = 1600, 6400
         per = (count(scenario, n2) - count(scenario, n1)) / (n2 - n1)
         print(f"{scenario:12s} {per:10,.0f} instructions/request", flush=True)

@@ -249,6 +249,18 @@ def test_named_format_and_compile():
         logger.compile(7)
 
 
+def test_compiled_format_keeps_every_character_and_order():
+    # The format becomes Python source: quotes, backslashes, braces and newlines in its text and
+    # in token arguments must come out as written, tokens in order, unknown ones refused.
+    fmt = 'a\'b"c\\d{e}\n:method %s :req[x-\'q] :req[a"\\b] :status}'
+    _, log = run(fmt, headers={"x-'q": "v"})
+    assert log == 'a\'b"c\\d{e}\nGET %s v - 200}\n'
+    fn = logger.compile(":method :nope")
+    with pytest.raises(TypeError, match="logger: unknown token :nope"):
+        fn({"method": lambda req, res: "GET"}, None, None)
+    assert logger.compile("")({}, None, None) == ""
+
+
 def test_format_keyword_and_dict_form():
     stream = io.StringIO()
     app = express()

@@ -7,9 +7,9 @@ N2 requests) and prints ``(count(N2) - count(N1)) / (N2 - N1)``: start-up cancel
 
 Usage: python bench/icount.py [scenario ...]     (needs valgrind; FASTEXPRESS_NO_EXTENSIONS=1
 for the twin). Scenarios: plaintext json params middleware pipeline body64k, and when named,
-post1k, routes50 (the last of 50 literal routes, in an app of its own) and api (a typical API
-request through body parser, CORS, cookie parser and a mounted router) and static (a route
-behind express.static()), each in an app of its own.
+post1k, and three apps of their own: routes50 (the last of 50 literal routes), api (a typical
+API request through body parser, CORS, cookie parser and a mounted router) and static (a route
+behind express.static()).
 """
 from __future__ import annotations
 

@@ -361,6 +361,8 @@ def json_cookies(obj: dict[str, Any]) -> dict[str, Any]:
     """cookie-parser's ``JSONCookies``: ``j:`` values replaced by their JSON, in place. As in
     JavaScript, a value that parses to null, false, 0 or "" is left as it was."""
     for key, value in obj.items():
+        if type(value) is str and value[:2] != "j:":  # PERF: the usual plain value, not JSON
+            continue
         parsed = json_cookie(value)
         if _json_truthy(parsed):
             obj[key] = parsed

@@ -131,6 +131,11 @@ def _canonical_int(key: str) -> int | float | None:
 
 def _js_order(d: dict[str, Any]) -> dict[str, Any]:
     """Reorder keys as ``Object.keys`` would list them (see module doc)."""
+    for k in d:  # PERF: the usual query has no integer-like key: no list, no comprehension
+        if k[:1].isdigit():
+            break
+    else:
+        return d
     idx = [k for k in d if k[:1].isdigit() and _ARRAY_INDEX.fullmatch(k) and int(k) <= _MAX_ARRAY_INDEX]
     if not idx:
         return d

@@ -167,8 +167,6 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
             return next(exc)
         if kind == "done":
             return None
-        if kind == "next":  # a 4xx before the file was found, with fallthrough
-            return next()
         if kind == "stream":
             return spawn(_finish_stream(req, res, value, next))
         if kind == "directory":
@@ -176,12 +174,9 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
                 _redirect_to_slash(req, res)
                 return None
             kind, value = stream.error(404)
-            if kind == "next":
-                return next()
-        # forward errors: all of them once the file is known, else only 5xx (fallthrough)
-        if not fallthrough or stream.file_found or not (getattr(value, "status", 500) < 500):
-            return next(value)
-        return next()
+        if kind == "next":  # a 4xx before the file was found, with fallthrough
+            return next()
+        return next(value)  # every other error (the stream decides which fall through)
 
     return serve_static
 

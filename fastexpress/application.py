@@ -10,7 +10,7 @@ from .httputil import compile_etag
 from .proxy import compile_trust
 from .querystring import compile_query_parser
 from .response import Locals
-from .router import METHODS, Router, is_path, method_attr, use_arguments
+from .router import Router, add_verbs, is_path, use_arguments
 
 if TYPE_CHECKING:
     from .request import Request
@@ -176,17 +176,8 @@ class App:
         result = self.router.param(name, fn)
         return self if result is self.router else result
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        method = _METHOD_BY_ATTR.get(name)
-        if method is None:
-            raise AttributeError(f"'App' object has no attribute {name!r}")
-
-        return lambda path, *handlers: self._route(method, path, handlers)
-
-    def delete(self, path: Any, *handlers: Any) -> Any:
-        return self._route("DELETE", path, handlers)
+    if TYPE_CHECKING:  # app.post(...), app.m_search(...): one method each, added below
+        def __getattr__(self, name: str) -> Callable[..., Any]: ...
 
     def path(self) -> str:
         return self.parent.path() + str(self.mountpath) if self.parent is not None else ""
@@ -261,7 +252,14 @@ class App:
         return await start(self, port=port, host=host, **options)
 
 
-_METHOD_BY_ATTR = {method_attr(m): m for m in METHODS}
+def _app_verb(method: str) -> Callable[..., Any]:
+    def verb(self: App, path: Any, *handlers: Any) -> Any:
+        return self._route(method, path, handlers)
+
+    return verb
+
+
+add_verbs(App, _app_verb)  # `get` is App's own: a setting or a GET route
 
 
 def _mounted_app(app: App) -> Callable[..., Any]:

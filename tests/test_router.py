@@ -13,6 +13,7 @@ import types
 import pytest
 
 from fastexpress import Router, express
+from fastexpress.router import METHODS, method_attr
 from fastexpress.testing import TestClient
 
 NODE_HEADERS = {"date", "connection", "keep-alive"}
@@ -1089,6 +1090,34 @@ def test_method_functions(attr, method):
     getattr(app, attr)("/m", lambda req, res: res.send(req.method))
     assert TestClient(app).request(method, "/m").text == method
     assert TestClient(app).request("GET", "/m").status_code == 404
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_is_a_method_of_app_router_and_route(method):
+    # Node's every method: app.<name>(path, fn), router.<name>(path, fn), route.<name>(fn).
+    name = method_attr(method)
+    app = express()
+    getattr(app, name)("/a", lambda req, res: res.send("app " + req.method))
+    router = Router()
+    assert getattr(router, name)("/r", lambda req, res: res.send("router " + req.method)) is router
+    app.use(router)
+    route = app.route("/route")
+    assert getattr(route, name)(lambda req, res: res.send("route " + req.method)) is route
+    client = TestClient(app)
+    for path, who in (("/a", "app"), ("/r", "router"), ("/route", "route")):
+        r = client.request(method, path)
+        if method == "HEAD":
+            assert r.status_code == 200 and r.headers["Content-Length"] == str(len(f"{who} HEAD"))
+        else:
+            assert (r.status_code, r.text) == (200, f"{who} {method}")
+
+
+@pytest.mark.parametrize("make", [express, Router, lambda: express().route("/x")])
+def test_an_unknown_method_name_is_an_attribute_error(make):
+    obj = make()
+    with pytest.raises(AttributeError, match=f"'{type(obj).__name__}' object has no attribute 'fetch'"):
+        obj.fetch
+    assert not hasattr(obj, "_private")
 
 
 # -- HEAD ---------------------------------------------------------------------------------------

@@ -379,7 +379,8 @@ cdef class RequestHead:
             _check_transfer_encoding(self.te, self.error)
         if self.expect is not None and version == "1.1" and self.expect != "100-continue":
             raise self.error(417)
-        self.on_head(parser.get_method().decode("ascii"), self.url.decode("latin-1"), version, keep_alive)
+        self.on_head(parser.get_method().decode("ascii"), self.url.decode("latin-1"), version, keep_alive,
+                     self.headers, self.size, self.has_body, self.conditional, self.expect, self.start_time)
 
 
 cdef _check_transfer_encoding(str value, error):

@@ -340,20 +340,19 @@ class HttpProtocol(asyncio.Protocol):
 
     # -- httptools callbacks (after the head; RequestHead takes the head's own) -------------
 
-    def on_head(self, method: str, url: str, version: str, keep_alive: bool) -> None:
+    def on_head(self, method: str, url: str, version: str, keep_alive: bool, lines: list[tuple[bytes, bytes]],
+                size: int, has_body: bool, conditional: bool, expect: str | None, start_time: float) -> None:
         """A request head passed RequestHead's checks: make the request and queue it."""
-        head = self.head
         if self._request_timer is not None:
             self._cancel_request_timer()
-        lines = head.headers
-        req = Request(self, method, url, version, Headers.from_bytes(lines), keep_alive, head.has_body)
-        req._conditional = head.conditional
-        req.start_time = head.start_time
+        req = Request(self, method, url, version, Headers.from_bytes(lines), keep_alive, has_body)
+        req._conditional = conditional
+        req.start_time = start_time
         # Bytes of this message so far, for _consumed, never over-counted: url and header lines
         # (counted as name + value + 4; the shortest line, "A:v\r\n", is name + value + 3)
         # plus the method, " ", " HTTP/1.1\r\n" and the blank line.
-        self._msg_bytes = head.size - len(lines) + len(method) + 13
-        if head.expect is not None and version == "1.1":  # "100-continue": RequestHead refuses others
+        self._msg_bytes = size - len(lines) + len(method) + 13
+        if expect is not None and version == "1.1":  # "100-continue": RequestHead refuses others
             req._expect_continue = True
         Response(req)
         self._current = req
@@ -383,6 +382,7 @@ class HttpProtocol(asyncio.Protocol):
         if self._dispatching:
             return
         self._dispatching = True
+        handler = self.handler  # PERF: a field called as `self.handler(...)` cannot be specialised
         try:
             while self._active is None and self._queue and not self.closed:
                 item = self._queue.popleft()
@@ -396,7 +396,7 @@ class HttpProtocol(asyncio.Protocol):
                     item._continue_sent = True
                     self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 try:
-                    self.handler(item, item.res)
+                    handler(item, item.res)
                 except Exception:  # the app handles its own errors; this is a last resort
                     logger.exception("unhandled error in request handler")
                     if not item.res.headers_sent:

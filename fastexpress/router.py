@@ -321,8 +321,11 @@ class Route:
                 # PERF: the usual route, one (req, res) handler: it cannot call next, so the
                 # route's own next is not needed; an error goes straight to done(err), exactly
                 # where the route's next would send it.
-                try:  # PERF: invoke() inlined
-                    result = layer.handle(req, res)
+                # PERF: invoke() inlined; the handler read as an attribute, then called (in a
+                # slot, a function is no method: `layer.handle(...)` cannot be specialised).
+                handle = layer.handle
+                try:
+                    result = handle(req, res)
                 except Exception as exc:
                     return done(exc)
                 if layer.is_async or _AWAITABLE[type(result)]:
@@ -641,44 +644,45 @@ class _RouterRun:
     def __call__(self, err: Any = None) -> Any:
         # PERF: the usual `next()` from a middleware: the next layer takes every path (`use(fn)`)
         # or continues the literal `use()` prefix the last one entered, so it is called at once,
-        # without matching. Everything else (errors, matching, deferring) is _dispatch's.
-        if err is None:
-            idx = self.idx
-            stack = self.stack
-            sync = self.sync
-            if idx < len(stack) and sync < 100:
-                layer = stack[idx]
-                req = self.req
-                if self.removed:
-                    entered = self.entered
-                    if entered is not None and layer.prefix is entered[0] and req.url is entered[1]:
-                        # The same prefix, req.url as the last layer left it: restoring and
-                        # stripping again would give the same url, so only what that layer may
-                        # have changed is put back (`use("/api", a, b, c)`).
-                        req.base_url = entered[2]
-                    elif layer.direct:
-                        self._restore_url()
-                    else:
-                        return self._dispatch(None)
-                elif not layer.direct:
-                    return self._dispatch(None)
-                self.sync = sync + 1
-                self.idx = idx + 1
-                req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
-                try:
-                    result = layer.handle(req, self.res, self) if layer.nargs == 3 else layer.handle(req, self.res)
-                except Exception as exc:
-                    result = self._dispatch(exc)
-                else:
-                    # PERF: None (what sync middleware returns) needs no type lookup; an async
-                    # function never returns it.
-                    if result is not None:
-                        result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
-                    else:
-                        result = DONE
-                self.sync = 0
-                return result
-        return self._dispatch(err)
+        # without matching. Everything else (errors, matching, deferring) is _dispatch's, which
+        # the first test sends to at once (a short jump: see the loop in _dispatch).
+        idx = self.idx
+        stack = self.stack
+        sync = self.sync
+        if err is not None or idx >= len(stack) or sync >= 100:
+            return self._dispatch(err)
+        layer = stack[idx]
+        req = self.req
+        if self.removed:
+            entered = self.entered
+            if entered is not None and layer.prefix is entered[0] and req.url is entered[1]:
+                # The same prefix, req.url as the last layer left it: restoring and
+                # stripping again would give the same url, so only what that layer may
+                # have changed is put back (`use("/api", a, b, c)`).
+                req.base_url = entered[2]
+            elif layer.direct:
+                self._restore_url()
+            else:
+                return self._dispatch(None)
+        elif not layer.direct:
+            return self._dispatch(None)
+        self.sync = sync + 1
+        self.idx = idx + 1
+        req.params = merge_params({}, self.parent_params) if self.router.merge_params else {}
+        handle = layer.handle  # PERF: as in Route.dispatch
+        try:
+            result = handle(req, self.res, self) if layer.nargs == 3 else handle(req, self.res)
+        except Exception as exc:
+            result = self._dispatch(exc)
+        else:
+            # PERF: None (what sync middleware returns) needs no type lookup; an async
+            # function never returns it.
+            if result is not None:
+                result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
+            else:
+                result = DONE
+        self.sync = 0
+        return result
 
     def _dispatch(self, err: Any) -> Any:
         """Express's ``next(err)``: find the next layer that matches and call it."""
@@ -712,7 +716,11 @@ class _RouterRun:
         route: Route | None = None
         count = len(stack)
         key: str | None = None  # the path folded as Layer.literal is, made when first needed
-        while idx < count:
+        while True:
+            # PERF: not `while idx < count`: over this long body its jump needs an EXTENDED_ARG,
+            # and 3.11 then never specialises the comparison before it.
+            if idx >= count:
+                break
             layer = stack[idx]
             idx += 1
             literal = layer.literal
@@ -765,7 +773,7 @@ class _RouterRun:
             return self._done(layer_error)
         if route is not None:
             req.route = route
-        params = match.params
+        params = match[1]  # PERF: Match.params by index: no descriptor call
         req.params = merge_params(dict(params), self.parent_params) if self.router.merge_params else params
         if params and self.router.params:
             return _ParamRun(self, layer, match, layer_error, path).start()

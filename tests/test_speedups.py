@@ -348,7 +348,13 @@ def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
     import httptools
 
     seen: list = []
-    head = mod.RequestHead(max_size, max_headers, HeadError, lambda *args: seen.append(("head", *args)),
+    given: list = []
+
+    def on_head(method, url, version, keep_alive, *fields):
+        seen.append(("head", method, url, version, keep_alive))
+        given.append(fields)
+
+    head = mod.RequestHead(max_size, max_headers, HeadError, on_head,
                            lambda body: seen.append("body"), lambda: seen.append("complete"))
     head.read_time = 12.5
     parser = head.parser = httptools.HttpRequestParser(head)
@@ -356,6 +362,8 @@ def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
         parser.feed_data(raw)
     except httptools.HttpParserCallbackError as exc:
         return ("error", exc.__context__.status)
+    # on_head is also given the fields the protocol needs, as they are when the head completes.
+    assert given == [(head.headers, head.size, head.has_body, head.conditional, head.expect, head.start_time)][:len(given)]
     return (head.url, head.headers, head.size, head.in_head, head.host_count, head.expect, head.te,
             head.has_body, head.conditional, head.connection, head.start_time, seen)
 
@@ -375,6 +383,9 @@ HEADS = [
      (b"/", [(b"Content-Length", b"0"), (b"If-Modified-Since", b"x"), (b"Expect", b"other")],
       1 + 19 + 22 + 15, False, 0, "other", None, True, True, False, 12.5,
       [("head", "GET", "/", "1.0", False), "complete"])),
+    (b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab",
+     (b"/x", [(b"Host", b"x"), (b"Content-Length", b"2")], 2 + 9 + 19, False, 1, None, None, True, False, False,
+      12.5, [("head", "POST", "/x", "1.1", True), "body", "complete"])),
     (b"GET /" + b"u" * 2000 + b" HTTP/1.1\r\n\r\n", ("error", 431)),  # URL past max_size
     (b"GET / HTTP/1.1\r\nX: " + b"v" * 1100 + b"\r\n\r\n", ("error", 431)),  # header past max_size
     (b"GET / HTTP/1.1\r\n" + b"A: b\r\n" * 11 + b"\r\n", ("error", 431)),  # too many headers

@@ -356,7 +356,7 @@ def add_verbs(cls: type, verb: Callable[[str], Callable[..., Any]]) -> None:
 
     PERF: methods, not ``__getattr__``: on CPython 3.11 a class with ``__getattr__`` gets no
     specialised attribute loads at all, and every ``router.stack`` or ``app._router`` read on
-    the request path paid ~25 ns more (plaintext 7.2 -> 7.0 us per request in process)."""
+    the request path paid ~25 ns more (plaintext 72.9k -> 69.5k instructions per request)."""
     for method in METHODS:
         name = method_attr(method)
         if not hasattr(cls, name):

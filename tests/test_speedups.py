@@ -363,7 +363,8 @@ def parse_head(mod, raw: bytes, max_size: int = 1024, max_headers: int = 10):
     except httptools.HttpParserCallbackError as exc:
         return ("error", exc.__context__.status)
     # on_head is also given the fields the protocol needs, as they are when the head completes.
-    assert given == [(head.headers, head.size, head.has_body, head.conditional, head.expect, head.start_time)][:len(given)]
+    fields = (head.headers, head.size, head.has_body, head.conditional, head.expect, head.start_time)
+    assert all(one == fields for one in given)
     return (head.url, head.headers, head.size, head.in_head, head.host_count, head.expect, head.te,
             head.has_body, head.conditional, head.connection, head.start_time, seen)
 

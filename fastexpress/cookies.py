@@ -22,8 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Literal
 from urllib.parse import quote
 
-from .httputil import _js_key_order
-from .jsvalues import js_number, js_string, js_truthy
+from .jsvalues import js_number, js_ordered, js_string, js_truthy
 from .querystring import _decode_uri_component
 from .response import UNDEFINED, stringify
 
@@ -279,15 +278,7 @@ def parse(header: str, options: dict[str, Any] | None = None, /, **opts: Any) ->
             obj[key] = dec(raw)
         except Exception:  # noqa: BLE001 - cookie's tryDecode keeps the raw text
             obj[key] = raw
-    return _js_order(obj)
-
-
-def _js_order(obj: dict[str, Any]) -> dict[str, Any]:
-    """Keys in ``Object.keys`` order: integer-like names first, ascending."""
-    for key in obj:
-        if key[:1].isdigit():
-            return {k: obj[k] for k in _js_key_order(obj)}
-    return obj
+    return js_ordered(obj)
 
 
 # -- cookie-signature ----------------------------------------------------------------------------
@@ -344,7 +335,7 @@ def _reject_constant(name: str) -> Any:
 
 
 def _js_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return _js_order(dict(pairs))
+    return js_ordered(dict(pairs))
 
 
 def json_cookie(value: Any) -> Any:

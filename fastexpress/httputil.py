@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from fastexpress._accel import weak_etag
 from fastexpress.mime import content_type as _mime_content_type
-from fastexpress.jsvalues import js_string
+from fastexpress.jsvalues import js_key_order, js_string
 
 __all__ = [
     "parse_content_type",
@@ -161,25 +161,6 @@ def parse_content_type(s: str) -> tuple[str, dict[str, str]]:
     return type_, params
 
 
-def _is_array_index(key: str) -> bool:
-    # Canonical array-index strings ("0", "17", not "017"), < 2**32 - 1.
-    return key.isdigit() and key.isascii() and (key == "0" or key[0] != "0") and int(key) < 4294967295
-
-
-def _js_key_order(keys: Iterable[str]) -> list[str]:
-    """Object.keys() order: integer-like keys ascending first, then insertion.
-
-    content-type formats ``Object.keys(parameters)``, so a parameter named
-    ``1`` is emitted before ``charset`` even if it was added later.
-    """
-    keys = list(keys)
-    idx = [k for k in keys if k[:1].isdigit() and _is_array_index(k)]
-    if not idx:
-        return keys
-    rest = [k for k in keys if not (k[:1].isdigit() and _is_array_index(k))]
-    return sorted(idx, key=int) + rest
-
-
 def _qstring(value: str) -> str:
     if _TOKEN.fullmatch(value):
         return value
@@ -198,7 +179,7 @@ def format_content_type(type: str, params: dict[str, str]) -> str:
         raise TypeError(f"Invalid type: {type}")
     result = type
     if params:
-        for name in _js_key_order(params):
+        for name in js_key_order(params):
             if not _TOKEN.fullmatch(name):
                 raise TypeError(f"Invalid parameter name: {name}")
             result += "; " + name + "=" + _qstring(params[name])

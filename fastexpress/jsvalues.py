@@ -6,7 +6,7 @@ error messages and query parsing; they live here once.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Iterable
 
 
 class _Undefined:
@@ -89,3 +89,33 @@ def js_truthy(value: Any) -> bool:
     if isinstance(value, (int, float)):
         return value == value and value != 0
     return True
+
+
+# -- Object.keys order ------------------------------------------------------------------------
+# A JavaScript object lists its array-index keys ("0" ... "4294967294", no leading zero) first,
+# ascending, then the others in insertion order: what Express's req.query, req.params,
+# req.cookies and a content-type's parameters show.
+
+def is_array_index(key: str) -> bool:
+    """Whether ``key`` is a canonical array index ("0", "17", not "017"), below 2**32 - 1."""
+    return key.isdigit() and key.isascii() and (key == "0" or key[0] != "0") and int(key) < 4294967295
+
+
+def js_key_order(keys: Iterable[str]) -> list[str]:
+    """``keys`` in ``Object.keys`` order."""
+    keys = list(keys)
+    idx = [k for k in keys if k[:1].isdigit() and is_array_index(k)]
+    if not idx:
+        return keys
+    return sorted(idx, key=int) + [k for k in keys if not (k[:1].isdigit() and is_array_index(k))]
+
+
+def js_ordered(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` itself when its keys are in ``Object.keys`` order already, else a copy that is."""
+    for key in d:  # PERF: the usual dict has no key starting with a digit: no list is built
+        if key[:1].isdigit():
+            break
+    else:
+        return d
+    keys = js_key_order(d)
+    return d if keys == list(d) else {k: d[k] for k in keys}

@@ -26,6 +26,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Callable, Iterator, NamedTuple, Optional, Sequence, Union
 
+from .jsvalues import is_array_index, js_ordered
+
 __all__ = [
     "Match",
     "Matcher",
@@ -566,24 +568,8 @@ def _decode_segments(value: str) -> list[str]:
 # "1", ...) enumerate first, ascending; Object.keys order is visible as req.params order.
 # ---------------------------------------------------------------------------------------------
 
-_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
-
-
-def _is_array_index(key: str) -> bool:
-    return _ARRAY_INDEX.fullmatch(key) is not None and int(key) < 4294967295
-
-
 def _needs_js_order(names: Sequence[str]) -> bool:
-    return len(set(names)) > 1 and any(_is_array_index(k) for k in names)
-
-
-def _js_order(params: _Params) -> _Params:
-    ints = sorted((k for k in params if _is_array_index(k)), key=int)
-    out = {k: params[k] for k in ints}
-    for k, v in params.items():
-        if k not in out:
-            out[k] = v
-    return out
+    return len(set(names)) > 1 and any(is_array_index(k) for k in names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -702,7 +688,7 @@ def _compile_string(path: str, end: bool, strict: bool, sensitive: bool) -> Matc
         for (name, decode), v in zip(decoders, m.groups()):
             if v is not None:
                 params[name] = decode(v)
-        return _new(Match, (m.group(), _js_order(params) if reorder else params))
+        return _new(Match, (m.group(), js_ordered(params) if reorder else params))
 
     return _set_info(match_general, None, regexp)
 
@@ -791,7 +777,7 @@ def _compile_regexp(pattern: "re.Pattern[str]") -> Matcher:
             if skip and name == "__proto__":
                 continue
             params[name] = v
-        return _new(Match, (m.group(), _js_order(params) if reorder else params))
+        return _new(Match, (m.group(), js_ordered(params) if reorder else params))
 
     return _set_info(match_regexp, None, pattern)
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Union
 
-from .jsvalues import js_number, js_string
+from .jsvalues import js_number, js_ordered, js_string
 
 __all__ = [
     "parse_simple",
@@ -57,8 +57,6 @@ class QueryArrayLimitError(QueryParseError):
 
 _HEX_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _HEX_ESCAPE_SPLIT = re.compile(r"%([0-9A-Fa-f]{2})")
-_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
-_MAX_ARRAY_INDEX = 4294967294  # 2**32 - 2: larger integer keys order as strings
 
 
 def _decode_uri_component(s: str) -> str | None:
@@ -127,29 +125,6 @@ def _canonical_int(key: str) -> int | float | None:
     if js_number(f) != key:
         return None
     return _js_num(n)
-
-
-def _js_order(d: dict[str, Any]) -> dict[str, Any]:
-    """Reorder keys as ``Object.keys`` would list them (see module doc)."""
-    for k in d:  # PERF: the usual query has no integer-like key: no list, no comprehension
-        if k[:1].isdigit():
-            break
-    else:
-        return d
-    idx = [k for k in d if k[:1].isdigit() and _ARRAY_INDEX.fullmatch(k) and int(k) <= _MAX_ARRAY_INDEX]
-    if not idx:
-        return d
-    if len(idx) == len(d):
-        if len(idx) > 1:
-            idx.sort(key=int)
-            return {k: d[k] for k in idx}
-        return d
-    idx.sort(key=int)
-    out = {k: d[k] for k in idx}
-    for k, v in d.items():
-        if k not in out:
-            out[k] = v
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -232,7 +207,7 @@ def parse_simple(qs: str) -> dict[str, Union[str, list[str]]]:
             cur.append(value)
         else:
             obj[key] = [cur, value]
-    return _js_order(obj) if obj else obj
+    return js_ordered(obj) if obj else obj
 
 
 # ---------------------------------------------------------------------------
@@ -409,7 +384,7 @@ def _merge(target: Any, source: Any, limit: int, throw: bool) -> Any:
             result = _Obj()
             result["0"] = target
             # Object.keys order matters here: "1" and "01" both land on "2".
-            for key, value in _js_order(source).items():
+            for key, value in js_ordered(source).items():
                 n = _js_parse_int10(key)
                 result[_num_key(_inc(n)) if n is not None else "NaN"] = value
             result.overflow = _inc(source.overflow)
@@ -703,7 +678,7 @@ def _finish(value: Any) -> Any:
         items = value.items
         return [_finish(items[i]) for i in sorted(items)]
     if t is _Obj:
-        return _js_order({k: _finish(v) for k, v in value.items()})
+        return js_ordered({k: _finish(v) for k, v in value.items()})
     return value
 
 
@@ -751,7 +726,7 @@ def parse_extended(
         temp.pop("__proto__", None)
         return _finish_flat(temp)
     obj = _Obj()
-    for key in _js_order(temp):
+    for key in js_ordered(temp):
         if not key:
             continue
         segments = _split_key(key, depth, allow_prototypes, allow_dots, strict_depth)
@@ -766,7 +741,7 @@ def _finish_flat(temp: dict[str, Any]) -> dict[str, Any]:
     for key, value in temp.items():
         if type(value) is not str:
             temp[key] = _finish(value)
-    return _js_order(temp)
+    return js_ordered(temp)
 
 
 # ---------------------------------------------------------------------------

@@ -541,49 +541,55 @@ def _wrk_bound(cell: dict) -> bool:
     return bool(cell.get("wrk_cpu_util") and cell["wrk_cpu_util"] >= 0.9)
 
 
-def measure_cell(server: RunningServer, sc: Scenario, args, taskset, script_dir) -> dict:
+def warm_up(server: RunningServer, sc: Scenario, args, taskset, script_dir) -> None:
     warm = 0.3 if args.smoke else min(2.0, max(1.0, args.duration / 5))
-    run_wrk(server.port, sc, warm, args.connections, taskset, script_dir)  # warm-up, discarded
+    run_wrk(server.port, sc, warm, args.connections, taskset, script_dir)  # discarded
     time.sleep(0.3)
-    rounds = []
-    for _ in range(args.rounds):
-        for attempt in range(args.retries + 1):
-            quiet = wait_quiet(args.quiet_wait)
-            sys_before = cpu_times()
-            before = cpu_ticks(server.pid)
-            w = run_wrk(server.port, sc, args.duration, args.connections, taskset, script_dir)
-            after = cpu_ticks(server.pid)
-            sys_after = cpu_times()
-            if not server.alive():
-                raise RuntimeError(f"server died during the run: {_tail(server.output(), 4)}")
-            cpu_s = (after - before) / CLK_TCK
-            wall = w["wrk_wall_s"]
-            srv_c, cli_c = int(SERVER_CPU), int(CLIENT_CPU)
-            # CPU used on the two pinned cores by anything but the server and wrk, and steal.
-            other_srv = ((sys_after[srv_c][0] - sys_before[srv_c][0]) / CLK_TCK - cpu_s) / wall if taskset else 0.0
-            other_cli = ((sys_after[cli_c][0] - sys_before[cli_c][0]) / CLK_TCK - w["wrk_cpu_s"]) / wall if taskset else 0.0
-            steal = sum(sys_after[c][1] - sys_before[c][1] for c in _cpu_ids()) / CLK_TCK / wall
-            contended = (max(other_srv, other_cli) > 0.10 or steal > 0.05) and not server.spec.cpus
-            if not contended or attempt == args.retries:
-                break
-            log(f"   {sc.name}: other work on the benchmark CPUs (server core {other_srv:.0%}, client core "
-                f"{other_cli:.0%}, steal {steal:.0%}): measuring again")
-        n = w["requests"]
-        rounds.append({
-            "rps": w["rps"], "requests": n,
-            "cpu_s": cpu_s, "cpu_us_per_req": cpu_s / n * 1e6 if n else None,
-            "server_cpu_util": cpu_s / (w["elapsed_ms"] / 1e3) if w["elapsed_ms"] else None,
-            "wrk_cpu_util": w["wrk_cpu_s"] / wall if wall else None,
-            "other_cpu_server_core": round(other_srv, 3), "other_cpu_client_core": round(other_cli, 3),
-            "steal": round(steal, 3), "contended": contended, "quiet_before": quiet, "attempts": attempt + 1,
-            "p50_ms": w["p50_ms"], "p75_ms": w["p75_ms"], "p90_ms": w["p90_ms"], "p99_ms": w["p99_ms"],
-            "rss_kib": rss_kib(server.pid),
-            "bytes_per_response": w["bytes_read"] / n if n else None,
-            "non_2xx_3xx": w["non_2xx_3xx"], "socket_errors": w["socket_errors"],
-            "wrk_output": w["raw"],
-        })
-        time.sleep(0.3)
 
+
+def measure_round(server: RunningServer, sc: Scenario, args, taskset, script_dir) -> dict:
+    """One measured wrk run (measured again at once, up to --retries times, when other work
+    used the benchmark CPUs)."""
+    for attempt in range(args.retries + 1):
+        quiet = wait_quiet(args.quiet_wait)
+        sys_before = cpu_times()
+        before = cpu_ticks(server.pid)
+        w = run_wrk(server.port, sc, args.duration, args.connections, taskset, script_dir)
+        after = cpu_ticks(server.pid)
+        sys_after = cpu_times()
+        if not server.alive():
+            raise RuntimeError(f"server died during the run: {_tail(server.output(), 4)}")
+        cpu_s = (after - before) / CLK_TCK
+        wall = w["wrk_wall_s"]
+        srv_c, cli_c = int(SERVER_CPU), int(CLIENT_CPU)
+        # CPU used on the two pinned cores by anything but the server and wrk, and steal.
+        other_srv = ((sys_after[srv_c][0] - sys_before[srv_c][0]) / CLK_TCK - cpu_s) / wall if taskset else 0.0
+        other_cli = ((sys_after[cli_c][0] - sys_before[cli_c][0]) / CLK_TCK - w["wrk_cpu_s"]) / wall if taskset else 0.0
+        steal = sum(sys_after[c][1] - sys_before[c][1] for c in _cpu_ids()) / CLK_TCK / wall
+        contended = (max(other_srv, other_cli) > 0.10 or steal > 0.05) and not server.spec.cpus
+        if not contended or attempt == args.retries:
+            break
+        log(f"   {server.spec.name}: other work on the benchmark CPUs (server core {other_srv:.0%}, client "
+            f"core {other_cli:.0%}, steal {steal:.0%}): measuring again")
+    n = w["requests"]
+    time.sleep(0.3)
+    return {
+        "rps": w["rps"], "requests": n,
+        "cpu_s": cpu_s, "cpu_us_per_req": cpu_s / n * 1e6 if n else None,
+        "server_cpu_util": cpu_s / (w["elapsed_ms"] / 1e3) if w["elapsed_ms"] else None,
+        "wrk_cpu_util": w["wrk_cpu_s"] / wall if wall else None,
+        "other_cpu_server_core": round(other_srv, 3), "other_cpu_client_core": round(other_cli, 3),
+        "steal": round(steal, 3), "contended": contended, "quiet_before": quiet, "attempts": attempt + 1,
+        "p50_ms": w["p50_ms"], "p75_ms": w["p75_ms"], "p90_ms": w["p90_ms"], "p99_ms": w["p99_ms"],
+        "rss_kib": rss_kib(server.pid),
+        "bytes_per_response": w["bytes_read"] / n if n else None,
+        "non_2xx_3xx": w["non_2xx_3xx"], "socket_errors": w["socket_errors"],
+        "wrk_output": w["raw"],
+    }
+
+
+def summarise(rounds: list[dict]) -> dict:
+    """A cell from its measured rounds: the median of each figure, the sums of the errors."""
     def med(key):
         vals = [r[key] for r in rounds if r[key] is not None]
         return statistics.median(vals) if vals else None
@@ -601,6 +607,125 @@ def measure_cell(server: RunningServer, sc: Scenario, args, taskset, script_dir)
     cell["wrk_bound"] = _wrk_bound(cell)
     cell["rounds"] = rounds
     return cell
+
+
+def describe(figures: dict) -> str:
+    """One log line's worth of a round or a cell."""
+    flags = []
+    if figures["non_2xx_3xx"]:
+        flags.append(f"{figures['non_2xx_3xx']} non-2xx/3xx")
+    se = {k: v for k, v in figures["socket_errors"].items() if v}
+    if se:
+        flags.append(f"socket errors {se}")
+    if figures["contended"]:
+        flags.append("CONTENDED")
+    return (f"{figures['rps']:>10,.0f} req/s  {figures['cpu_us_per_req'] or 0:7.1f} µs CPU/req"
+            f"  p50 {figures['p50_ms'] or 0:.2f} ms  p99 {figures['p99_ms'] or 0:.2f} ms"
+            f"  RSS {figures['rss_kib'] / 1024:.1f} MiB  server {figures['server_cpu_util'] or 0:.0%}"
+            f" wrk {figures['wrk_cpu_util'] or 0:.0%} {' '.join(flags)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Every server at once, taking turns
+# --------------------------------------------------------------------------------------------
+
+class Fleet:
+    """Every server under test, started at once and kept running, so that they can take turns
+    on each scenario: on a shared machine whose speed drifts over minutes (another guest on a
+    vCPU's hyperthread sibling shows neither as steal nor as other work on the CPU), cells
+    compared in one ratio are then measured seconds apart, not minutes. Idle, a server costs
+    its neighbours nothing measurable."""
+
+    def __init__(self, node: Optional[str], taskset: Optional[str], notes: list):
+        self.node, self.taskset, self.notes = node, taskset, notes
+        self.running: dict[str, RunningServer] = {}
+
+    def start(self, srv: str) -> Optional[str]:
+        """Start a server; what went wrong, if it did not come up."""
+        server = RunningServer(SERVER_BY_NAME[srv], self.node, self.taskset, {})
+        problem = server.wait_ready()
+        if problem:
+            server.stop()
+            return f"did not start: {problem}"
+        self.running[srv] = server
+        return None
+
+    def get(self, srv: str) -> RunningServer:
+        """The running server, started again if it died (RuntimeError if it does not come up)."""
+        server = self.running[srv]
+        if server.alive():
+            return server
+        self.notes.append(f"{server.spec.label}: the server process died ({_tail(server.output(), 2)}); restarted")
+        server.stop()
+        del self.running[srv]
+        problem = self.start(srv)
+        if problem:
+            raise RuntimeError(problem)
+        return self.running[srv]
+
+    def stop(self) -> None:
+        for server in self.running.values():
+            server.stop()
+
+
+def measure_scenario(fleet: Fleet, sc: Scenario, args, taskset, script_dir) -> dict:
+    """Measure one scenario on every running server: each is probed and warmed up before its
+    first round; the servers then take turns round by round, in order and then in reverse
+    (A B C, C B A, ...), so that a slow stretch of the machine falls on all of them alike."""
+    log(f"== {sc.name}: {sc.method} {sc.path}")
+    cells: dict = {}
+    rounds: dict[str, list] = {}
+    warmed: dict[str, RunningServer] = {}  # the process each server's rounds so far ran on
+    order = list(fleet.running)
+    for r in range(args.rounds):
+        for srv in order if r % 2 == 0 else order[::-1]:
+            if srv in cells:  # unsupported, or failed earlier
+                continue
+            label = SERVER_BY_NAME[srv].label
+            try:
+                server = fleet.get(srv)
+                if warmed.get(srv) is not server:
+                    status, detail = probe(server, sc)
+                    if status != "ok":
+                        cells[srv] = {"status": status, "detail": detail}
+                        log(f"   {label:<48} {status} {detail or ''}")
+                        continue
+                    warm_up(server, sc, args, taskset, script_dir)
+                    warmed[srv] = server
+                measured = measure_round(server, sc, args, taskset, script_dir)
+            except RuntimeError as exc:
+                cells[srv] = {"status": "error", "detail": str(exc)}
+                log(f"   {label:<48} error {exc}")
+                continue
+            rounds.setdefault(srv, []).append(measured)
+            log(f"   {label:<48} {describe(measured)}")
+    for srv, measured in rounds.items():
+        if srv not in cells:
+            cells[srv] = summarise(measured)
+    return cells
+
+
+def recheck(fleet: Fleet, cells: dict, args, taskset, script_dir) -> None:
+    """Measure the cells that other work disturbed once more (every round, after a warm-up),
+    keeping the less disturbed of the two measurements."""
+    for sc_name, by_server in cells.items():
+        for srv, old in by_server.items():
+            if not old.get("contended") or srv not in fleet.running:
+                continue
+            sc = SCENARIO_BY_NAME[sc_name]
+            label = SERVER_BY_NAME[srv].label
+            try:
+                server = fleet.get(srv)
+                warm_up(server, sc, args, taskset, script_dir)
+                cell = summarise([measure_round(server, sc, args, taskset, script_dir) for _ in range(args.rounds)])
+            except RuntimeError as exc:
+                log(f"   again: {sc_name} / {label}: error {exc}")
+                continue
+            kept = cell["interference"] < old["interference"]
+            if kept:
+                by_server[srv] = cell
+            log(f"   again: {sc_name} / {label:<40} {describe(cell)} "
+                f"{'(kept)' if kept else '(not kept: the first run was less disturbed)'}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -819,9 +944,11 @@ def render_markdown(results: dict) -> str:
     L.append(f"- Versions: {pk}. fastexpress at {info.get('git_commit')}"
              f"{' (with uncommitted changes)' if info.get('fastexpress_uncommitted_changes') else ''}; "
              f"implementation loaded: {info.get('fastexpress_implementation')}.")
+    turns = ("; every server running at once, taking turns on each scenario (in order, then in reverse: "
+             "A B C, C B A, ...)" if cfg.get("interleaved") else "")
     L.append(f"- Settings: {cfg['duration']} s per cell after a warm-up, {cfg['connections']} connections, "
              f"{cfg['rounds']} round(s) (median), server pinned to CPU {SERVER_CPU}, wrk (1 thread) to CPU "
-             f"{CLIENT_CPU}{', SMOKE RUN (too short to quote)' if cfg['smoke'] else ''}.")
+             f"{CLIENT_CPU}{turns}{', SMOKE RUN (too short to quote)' if cfg['smoke'] else ''}.")
     L.append("")
     L.append("Ratios are the result; absolute numbers are **this machine's** and only say how it went here.")
     L.append("")
@@ -1051,96 +1178,42 @@ def main(argv: Optional[list] = None) -> int:
         "config": {"servers": servers, "scenarios": scenarios, "duration": args.duration,
                    "connections": args.connections, "rounds": args.rounds, "smoke": args.smoke,
                    "memory_connections": args.memory_connections if args.memory else None,
-                   "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "quiet_wait": args.quiet_wait, "retries": args.retries, "pinned": taskset is not None},
+                   "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "quiet_wait": args.quiet_wait, "retries": args.retries, "pinned": taskset is not None,
+                   "interleaved": True},
         "machine": info, "install": state, "cells": {sc: {} for sc in scenarios}, "notes": notes,
     }
     t_start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fastexpress-bench-") as tmp:
         script_dir = Path(tmp)
-        def run_server(srv: str, sc_names: list, recheck: bool = False) -> None:
-            """Start one server and measure the given scenarios on it. In the recheck pass, a
-            new measurement replaces the old one only if less disturbed by other work."""
-            spec = SERVER_BY_NAME[srv]
-            log(f"== {spec.label}{' (again, for the runs disturbed by other work)' if recheck else ''}")
-            server = RunningServer(spec, node, taskset, {})
-            try:
-                problem = server.wait_ready()
-                if problem:
-                    if not recheck:
-                        notes.append(f"{spec.label} skipped: did not start: {problem}")
-                        for sc in sc_names:
-                            results["cells"][sc][srv] = {"status": "skipped", "detail": problem}
-                    return
-                for sc_name in sc_names:
-                    sc = SCENARIO_BY_NAME[sc_name]
-                    if not server.alive():  # crashed in an earlier scenario: start it again
-                        notes.append(f"{spec.label}: the server process died before {sc_name}; restarted")
-                        server.stop()
-                        server = RunningServer(spec, node, taskset, {})
-                        problem = server.wait_ready()
-                        if problem:
-                            results["cells"][sc_name][srv] = {"status": "error", "detail": problem}
-                            continue
-                    status, detail = probe(server, sc)
-                    if status != "ok":
-                        if not recheck:
-                            results["cells"][sc_name][srv] = {"status": status, "detail": detail}
-                            if status == "error":
-                                notes.append(f"{spec.label} / {sc_name}: {detail}")
-                        log(f"   {sc_name:<11} {status} {detail or ''}")
-                        continue
-                    try:
-                        cell = measure_cell(server, sc, args, taskset, script_dir)
-                    except RuntimeError as exc:
-                        if not recheck:
-                            results["cells"][sc_name][srv] = {"status": "error", "detail": str(exc)}
-                            notes.append(f"{spec.label} / {sc_name}: {exc}")
-                        log(f"   {sc_name:<11} error {exc}")
-                        continue
-                    old = results["cells"][sc_name].get(srv)
-                    replaced = not recheck or cell["interference"] < old.get("interference", 1e9)
-                    if replaced:
-                        results["cells"][sc_name][srv] = cell
-                    flags = []
-                    if cell["non_2xx_3xx"]:
-                        flags.append(f"{cell['non_2xx_3xx']} non-2xx/3xx")
-                    se = {k: v for k, v in cell["socket_errors"].items() if v}
-                    if se:
-                        flags.append(f"socket errors {se}")
-                    if cell["contended"]:
-                        flags.append("CONTENDED")
-                    if recheck:
-                        flags.append("(kept)" if replaced else "(not kept: the first run was less disturbed)")
-                    log(f"   {sc_name:<11} {cell['rps']:>10,.0f} req/s  {cell['cpu_us_per_req'] or 0:7.1f} µs CPU/req"
-                        f"  p50 {cell['p50_ms'] or 0:.2f} ms  p99 {cell['p99_ms'] or 0:.2f} ms"
-                        f"  RSS {cell['rss_kib'] / 1024:.1f} MiB  server {cell['server_cpu_util'] or 0:.0%}"
-                        f" wrk {cell['wrk_cpu_util'] or 0:.0%} {' '.join(flags)}")
+        fleet = Fleet(node, taskset, notes)
+        try:
+            for srv in servers if scenarios else []:
+                why = available(SERVER_BY_NAME[srv]) or fleet.start(srv)
+                if why:
+                    notes.append(f"{SERVER_BY_NAME[srv].label} skipped: {why}")
+                    for sc in scenarios:
+                        results["cells"][sc][srv] = {"status": "skipped", "detail": why}
+            for sc_name in scenarios:
+                cells = measure_scenario(fleet, SCENARIO_BY_NAME[sc_name], args, taskset, script_dir)
+                results["cells"][sc_name].update(cells)
+            # Second pass: the cells that other work on the machine disturbed, measured once more;
+            # a new measurement replaces the old one only if less disturbed.
+            if args.recheck and not args.smoke:
+                recheck(fleet, results["cells"], args, taskset, script_dir)
+            for srv, server in fleet.running.items():
                 out_tail = _tail(server.output(), 5)
-                if out_tail and not recheck:
-                    notes.append(f"{spec.label} printed: {out_tail}")
-            finally:
-                server.stop()
-
-        for srv in servers if scenarios else []:
-            why = available(SERVER_BY_NAME[srv])
-            if why:
-                notes.append(f"{SERVER_BY_NAME[srv].label} skipped: {why}")
-                for sc in scenarios:
-                    results["cells"][sc][srv] = {"status": "skipped", "detail": why}
-                continue
-            run_server(srv, scenarios)
-        # Second pass: the cells that other work on the machine disturbed, measured once more.
-        if args.recheck and not args.smoke:
-            for srv in servers:
-                again = [sc for sc in scenarios if results["cells"][sc].get(srv, {}).get("contended")]
-                if again:
-                    run_server(srv, again, recheck=True)
+                if out_tail:
+                    notes.append(f"{SERVER_BY_NAME[srv].label} printed: {out_tail}")
+        finally:
+            fleet.stop()
         for sc in scenarios:
             for srv in servers:
                 cell = results["cells"][sc].get(srv, {})
+                label = SERVER_BY_NAME[srv].label
+                if cell.get("status") == "error":
+                    notes.append(f"{label} / {sc}: {cell['detail']}")
                 if cell.get("status") != "ok":
                     continue
-                label = SERVER_BY_NAME[srv].label
                 if cell["non_2xx_3xx"]:
                     notes.append(f"{label} / {sc}: {cell['non_2xx_3xx']} non-2xx/3xx responses")
                 se = {k: v for k, v in cell["socket_errors"].items() if v}

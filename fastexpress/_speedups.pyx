@@ -47,9 +47,11 @@ cdef inline bytes _line(name, value):
     return (<str>name).encode("latin-1") + b": " + (<str>value).encode("latin-1") + b"\r\n"
 
 
-# Validated, encoded header lines by (name, value), as in the twin (bounded the same way).
+# Validated, encoded header lines by (name, value), as in the twin (bounded the same way:
+# emptied when full).
 cdef dict _LINES = {}
 cdef Py_ssize_t _LINES_MAX = 4096
+LINE_CACHE = _LINES  # for tests: the same dict, in both twins
 
 
 def build_head(bytes status_line, headers, bytes tail, bytes body=b""):
@@ -68,8 +70,9 @@ cdef bytes _build_head(bytes status_line, headers, bytes tail, bytes body):
             line = _LINES.get(item)
             if line is None:
                 line = _line(name, value)
-                if len(_LINES) < _LINES_MAX:
-                    _LINES[item] = line
+                if len(_LINES) >= _LINES_MAX:
+                    _LINES.clear()
+                _LINES[item] = line
             lines.append(line)
             total += PyBytes_GET_SIZE(<bytes>line)
         else:

@@ -29,10 +29,13 @@ def validate_header(name: str, value: str) -> None:
 
 
 # PERF: most header lines repeat from response to response (Content-Type, X-Powered-By,
-# Vary...): each (name, value) is validated and encoded once. Bounded: once full, new lines are
-# still validated and encoded, just not remembered.
+# Vary...): each (name, value) is validated and encoded once. Bounded, and emptied when full
+# rather than closed to new lines: lines that vary per response (each body's ETag) would
+# otherwise fill it for good, and every line first seen after that (a route's own headers)
+# would be validated again on every response. The repeating lines come back at once.
 _LINES: dict[tuple[str, str], bytes] = {}
 _LINES_MAX = 4096
+LINE_CACHE = _LINES  # for tests: the same dict, in both twins
 
 
 def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]], tail: bytes,
@@ -52,8 +55,9 @@ def build_head(status_line: bytes, headers: Iterable[tuple[str, str | list[str]]
             if line is None:
                 validate_header(name, value)
                 line = f"{name}: {value}\r\n".encode("latin-1")
-                if len(_LINES) < _LINES_MAX:
-                    _LINES[item] = line  # type: ignore[index]
+                if len(_LINES) >= _LINES_MAX:
+                    _LINES.clear()
+                _LINES[item] = line  # type: ignore[index]
             parts.append(line)
         else:
             for item in value:

@@ -117,6 +117,22 @@ def test_build_head_cached_line_is_still_validated_for_new_values(mod) -> None:
         mod.build_head(b"HTTP/1.1 200 OK\r\n", [("X-Cache", "ok\r\nEvil: 1")], b"")
 
 
+@pytest.mark.parametrize("mod", TWINS)
+def test_line_cache_stays_bounded_and_keeps_taking_new_lines(mod) -> None:
+    # Lines that differ per response (each body's ETag) pass the bound many times over; a line
+    # first seen after that (a route answered later) is still remembered, and the bytes are
+    # the same whether a line came from the cache or not.
+    status = b"HTTP/1.1 200 OK\r\n"
+    for i in range(3 * 4096):
+        etag = f'W/"{i:x}-abc"'
+        assert mod.build_head(status, [("ETag", etag)], b"") == f"HTTP/1.1 200 OK\r\nETag: {etag}\r\n\r\n".encode()
+        assert len(mod.LINE_CACHE) <= 4096
+    late = ("X-Late-Route", "1")
+    assert mod.build_head(status, [late], b"") == b"HTTP/1.1 200 OK\r\nX-Late-Route: 1\r\n\r\n"
+    assert mod.LINE_CACHE.get(late) == b"X-Late-Route: 1\r\n"
+    assert mod.build_head(status, [late], b"") == b"HTTP/1.1 200 OK\r\nX-Late-Route: 1\r\n\r\n"
+
+
 class _Str(str):
     pass
 

@@ -588,6 +588,11 @@ def measure_round(server: RunningServer, sc: Scenario, args, taskset, script_dir
     }
 
 
+def _interference(measured: dict) -> float:
+    """How much of a core other work (or steal) took from a measured run."""
+    return max(measured["other_cpu_server_core"], measured["other_cpu_client_core"], measured["steal"])
+
+
 def summarise(rounds: list[dict]) -> dict:
     """A cell from its measured rounds: the median of each figure, the sums of the errors."""
     def med(key):
@@ -598,7 +603,7 @@ def summarise(rounds: list[dict]) -> dict:
                                  "wrk_cpu_util", "bytes_per_response")}
     cell["status"] = "ok"
     cell["contended"] = any(r["contended"] for r in rounds)
-    cell["interference"] = max(max(r["other_cpu_server_core"], r["other_cpu_client_core"], r["steal"]) for r in rounds)
+    cell["interference"] = max(_interference(r) for r in rounds)
     cell["non_2xx_3xx"] = sum(r["non_2xx_3xx"] for r in rounds)
     cell["socket_errors"] = {k: sum(r["socket_errors"].get(k, 0) for r in rounds)
                              for k in ("connect", "read", "write", "timeout")}
@@ -706,26 +711,31 @@ def measure_scenario(fleet: Fleet, sc: Scenario, args, taskset, script_dir) -> d
 
 
 def recheck(fleet: Fleet, cells: dict, args, taskset, script_dir) -> None:
-    """Measure the cells that other work disturbed once more (every round, after a warm-up),
-    keeping the less disturbed of the two measurements."""
+    """Measure again the rounds that other work disturbed (after a warm-up), each kept only if
+    less disturbed than before. Only those rounds: the others keep their places in the turns."""
     for sc_name, by_server in cells.items():
-        for srv, old in by_server.items():
-            if not old.get("contended") or srv not in fleet.running:
+        for srv, cell in by_server.items():
+            if not cell.get("contended") or srv not in fleet.running:
                 continue
             sc = SCENARIO_BY_NAME[sc_name]
             label = SERVER_BY_NAME[srv].label
+            rounds = list(cell["rounds"])
             try:
                 server = fleet.get(srv)
                 warm_up(server, sc, args, taskset, script_dir)
-                cell = summarise([measure_round(server, sc, args, taskset, script_dir) for _ in range(args.rounds)])
+                for i, old in enumerate(rounds):
+                    if not old["contended"]:
+                        continue
+                    new = measure_round(server, sc, args, taskset, script_dir)
+                    kept = _interference(new) < _interference(old)
+                    if kept:
+                        rounds[i] = new
+                    log(f"   again: {sc_name} / {label:<40} {describe(new)} "
+                        f"{'(kept)' if kept else '(not kept: the first run was less disturbed)'}")
             except RuntimeError as exc:
                 log(f"   again: {sc_name} / {label}: error {exc}")
                 continue
-            kept = cell["interference"] < old["interference"]
-            if kept:
-                by_server[srv] = cell
-            log(f"   again: {sc_name} / {label:<40} {describe(cell)} "
-                f"{'(kept)' if kept else '(not kept: the first run was less disturbed)'}")
+            by_server[srv] = summarise(rounds)
 
 
 # --------------------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ def _mounted_app(app: App) -> Callable[..., Any]:
     def mounted_app(req: Request, res: Response, next: Callable[..., Any]) -> Any:
         # Express's done closure (restore the parent app, then next(err)) is the sub-app's
         # router pass itself. PERF: no closure holding req, res and next: reference counting
-        # frees the request (fastexpress.request.release).
+        # frees the request (fastexpress.router.release).
         return app.handle(req, res, next, req.app)
 
     return mounted_app

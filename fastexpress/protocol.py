@@ -16,8 +16,9 @@ import httptools
 
 from ._accel import RequestHead, chunk, frame_head
 from .headers import Headers
-from .request import Request, release
+from .request import Request
 from .response import Response
+from .router import release
 from .statuses import STATUS_CODES
 
 logger = logging.getLogger("fastexpress.error")

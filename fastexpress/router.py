@@ -12,6 +12,8 @@ import collections.abc
 import contextvars
 import inspect
 import re
+import sys
+import sysconfig
 import types
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generator, Iterable
@@ -829,6 +831,47 @@ class _RouterRun:
         if layer.nargs == 3:  # PERF: the usual middleware, called without handle_request
             return invoke(layer.handle, layer.is_async, (req, self.res, self), self)
         return layer.handle_request(req, self.res, self)
+
+
+# Reference counts, where they tell whether anything but known links can still reach an object:
+# CPython before 3.14 (which counts borrowed stack references no more), with the GIL.
+getrefcount: Callable[[Any], int] | None = (
+    sys.getrefcount if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+    and not sysconfig.get_config_var("Py_GIL_DISABLED") else None
+)
+
+
+def release(req: Request) -> None:
+    """Cut a finished request's links to its response and router passes (``req.res``,
+    ``req.next``) when nothing else can reach the request, its response or a pass.
+
+    PERF: they refer to each other (``res.req``, each pass's ``req`` and ``res``), so each
+    request would be garbage for the cycle collector, which then runs every ~100 small requests
+    and costs ~9% of their CPU time; cut, reference counting frees them at once. No code can
+    tell: the counts prove that the only references left are those links and the caller's one
+    (a local variable, the only one it may hold). Where counts prove nothing, nothing is cut.
+    """
+    res = req.res
+    if getrefcount is None or res is None or not res.finished or res.req is not req:
+        return
+    # Each router pass, from req.next out through the ones it returns to, must hold req and
+    # res and be referred to only by the next inner one. Its references: `run` here,
+    # getrefcount's argument, and the links to it (req.next, or the inner pass's parent_next,
+    # and also its callback when the inner pass is a nested router's).
+    run = req.next
+    runs = 0
+    links = 1
+    while run is not None:
+        if type(run) is not _RouterRun or run.req is not req or run.res is not res or getrefcount(run) != 2 + links:
+            return
+        runs += 1
+        links = 1 + (run.callback is run.parent_next)
+        run = run.parent_next
+    # req: the caller's, this frame's, getrefcount's argument, res.req and each pass's;
+    # res: this frame's, getrefcount's argument, req.res and each pass's.
+    if getrefcount(req) == 4 + runs and getrefcount(res) == 3 + runs:
+        req.next = None
+        req.res = None
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:

@@ -1321,8 +1321,8 @@ def _lifetime_apps() -> dict[str, Any]:
 @pytest.mark.parametrize("name", list(_lifetime_apps()))
 def test_a_finished_request_leaves_no_cyclic_garbage(name: str) -> None:
     # req.res <-> res.req and req.next -> its router passes -> req: cut once nothing else holds
-    # them (fastexpress.request.release), so reference counting frees them, not the collector.
-    from fastexpress.request import getrefcount
+    # them (fastexpress.router.release), so reference counting frees them, not the collector.
+    from fastexpress.router import getrefcount
 
     if getrefcount is None:
         pytest.skip("reference counts do not prove reachability on this Python: left to the collector")

@@ -212,11 +212,12 @@ def test_sixteen_pipelined_requests_in_one_send(loop: asyncio.AbstractEventLoop)
 
 
 def test_answered_requests_are_freed_without_the_cycle_collector(loop: asyncio.AbstractEventLoop) -> None:
-    # fastexpress.request.release, with the loop's own frames above the protocol: no request,
+    # fastexpress.router.release, with the loop's own frames above the protocol: no request,
     # response or router pass is left for the collector (collector off while they are served).
     import gc
 
-    from fastexpress.request import Request, getrefcount
+    from fastexpress.request import Request
+    from fastexpress.router import getrefcount
 
     if getrefcount is None:
         pytest.skip("reference counts do not prove reachability on this Python: left to the collector")

@@ -614,20 +614,26 @@ def summarise(rounds: list[dict]) -> dict:
     return cell
 
 
-def describe(figures: dict) -> str:
-    """One log line's worth of a round or a cell."""
-    flags = []
+def problems(figures: dict) -> list[str]:
+    """What went wrong in a round or a cell: errors, and other work on the benchmark CPUs."""
+    found = []
     if figures["non_2xx_3xx"]:
-        flags.append(f"{figures['non_2xx_3xx']} non-2xx/3xx")
+        found.append(f"{figures['non_2xx_3xx']} non-2xx/3xx responses")
     se = {k: v for k, v in figures["socket_errors"].items() if v}
     if se:
-        flags.append(f"socket errors {se}")
+        found.append(f"wrk socket errors {se}")
     if figures["contended"]:
-        flags.append("CONTENDED")
+        share = figures["interference"] if "interference" in figures else _interference(figures)  # cell or round
+        found.append(f"other work used the benchmark CPUs during the run (‡): {share:.0%} of a core")
+    return found
+
+
+def describe(figures: dict) -> str:
+    """One log line's worth of a round or a cell."""
     return (f"{figures['rps']:>10,.0f} req/s  {figures['cpu_us_per_req'] or 0:7.1f} µs CPU/req"
             f"  p50 {figures['p50_ms'] or 0:.2f} ms  p99 {figures['p99_ms'] or 0:.2f} ms"
             f"  RSS {figures['rss_kib'] / 1024:.1f} MiB  server {figures['server_cpu_util'] or 0:.0%}"
-            f" wrk {figures['wrk_cpu_util'] or 0:.0%} {' '.join(flags)}")
+            f" wrk {figures['wrk_cpu_util'] or 0:.0%}  {'; '.join(problems(figures))}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1222,16 +1228,8 @@ def main(argv: Optional[list] = None) -> int:
                 label = SERVER_BY_NAME[srv].label
                 if cell.get("status") == "error":
                     notes.append(f"{label} / {sc}: {cell['detail']}")
-                if cell.get("status") != "ok":
-                    continue
-                if cell["non_2xx_3xx"]:
-                    notes.append(f"{label} / {sc}: {cell['non_2xx_3xx']} non-2xx/3xx responses")
-                se = {k: v for k, v in cell["socket_errors"].items() if v}
-                if se:
-                    notes.append(f"{label} / {sc}: wrk socket errors {se}")
-                if cell["contended"]:
-                    notes.append(f"{label} / {sc}: other work used the benchmark CPUs during the run (‡): "
-                                 f"{cell['interference']:.0%} of a core")
+                if cell.get("status") == "ok":
+                    notes.extend(f"{label} / {sc}: {problem}" for problem in problems(cell))
 
         if args.memory:
             results["memory"] = {}

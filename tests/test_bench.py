@@ -70,6 +70,11 @@ def test_summarise_takes_medians_and_sums_errors() -> None:
     assert cell["non_2xx_3xx"] == 3
     assert cell["socket_errors"] == {"connect": 0, "read": 3, "write": 0, "timeout": 0}
     assert cell["wrk_bound"] is False
+    assert run.problems(cell) == [
+        "3 non-2xx/3xx responses", "wrk socket errors {'read': 3}",
+        "other work used the benchmark CPUs during the run (‡): 20% of a core",
+    ]
+    assert run.problems(_round(5.0, contended=True, other=0.3))[-1].endswith("30% of a core")  # a round
 
 
 class FakeServer:

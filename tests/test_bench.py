@@ -217,3 +217,20 @@ def test_recheck_keeps_the_first_round_when_the_second_is_more_disturbed(rec: Re
     run.recheck(fleet, cells, SimpleNamespace(rounds=1), None, None)
     assert cells["json"]["fastexpress"]["rps"] == 1000.0
     assert cells["json"]["fastexpress"]["contended"] is True
+
+
+@pytest.mark.parametrize("runs,retries,kept,attempts", [
+    ([_round(100.0)], 1, 100.0, 1),  # undisturbed: measured once
+    ([_round(100.0, contended=True, other=0.4), _round(200.0)], 1, 200.0, 2),
+    ([_round(100.0, contended=True, other=0.2), _round(200.0, contended=True, other=0.5)], 1, 100.0, 2),
+    ([_round(100.0, contended=True, other=0.2)], 0, 100.0, 1),  # --retries 0
+])
+def test_a_disturbed_round_is_measured_again_at_once_keeping_the_least_disturbed(
+        monkeypatch: pytest.MonkeyPatch, runs: list[dict[str, Any]], retries: int, kept: float,
+        attempts: int) -> None:
+    queued = list(runs)
+    monkeypatch.setattr(run, "measure_once", lambda *_: queued.pop(0))
+    monkeypatch.setattr(run, "log", lambda msg: None)
+    measured = run.measure_round(FakeServer("fastexpress"), None, SimpleNamespace(retries=retries), None, None)
+    assert (measured["rps"], measured["attempts"]) == (kept, attempts)
+    assert not queued

@@ -234,3 +234,22 @@ def test_a_disturbed_round_is_measured_again_at_once_keeping_the_least_disturbed
     measured = run.measure_round(FakeServer("fastexpress"), None, SimpleNamespace(retries=retries), None, None)
     assert (measured["rps"], measured["attempts"]) == (kept, attempts)
     assert not queued
+
+
+def test_targets_show_each_rounds_ratio_beside_the_medians() -> None:
+    def cell(*rps: float) -> dict[str, Any]:
+        return run.summarise([_round(x) for x in rps])
+
+    cells = {sc: {"fastexpress": cell(120.0, 130.0, 140.0), "fastify": cell(100.0, 100.0, 80.0)}
+             for sc in ("plaintext", "json", "params")}
+    results = {"cells": cells, "config": {"rounds": 3}}
+    found = {label: (met, detail) for label, met, detail in run.targets(results)}
+    met, detail = found["req/s ≥ 1.3× Fastify (plaintext/JSON/params)"]
+    # medians 130 / 100; per round 1.20, 1.30, 1.75
+    assert detail.split("; ")[0] == "plaintext 1.30 (rounds 1.20, 1.30, 1.75)"
+    assert met is True
+    # one round only: no per-round figures
+    single = {sc: {"fastexpress": cell(120.0), "fastify": cell(100.0)} for sc in ("plaintext", "json", "params")}
+    _, detail = {label: (m, d) for label, m, d in run.targets({"cells": single})}[
+        "req/s ≥ 1.3× Fastify (plaintext/JSON/params)"]
+    assert detail.split("; ")[0] == "plaintext 1.20"

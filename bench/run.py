@@ -8,7 +8,8 @@
 Installs what it needs (wrk via apt-get, Express 5 and Fastify 5 via npm into bench/node/, the
 Python peers into a clean virtual environment bench/.venv with fastexpress installed editable
 from this repository), runs each server as one process pinned to CPU 0 while wrk runs pinned to
-CPU 1, and writes a Markdown table, a JSON file with every raw figure and a PNG chart to
+CPU 1 (every server started at once, the servers taking turns scenario by scenario and round by
+round), and writes a Markdown table, a JSON file with every raw figure and a PNG chart to
 bench/results/. See bench/README.md for what each figure means.
 
 This script itself needs only the standard library; it may be run by any Python 3.11.

@@ -252,14 +252,7 @@ class App:
         return await start(self, port=port, host=host, **options)
 
 
-def _app_verb(method: str) -> Callable[..., Any]:
-    def verb(self: App, path: Any, *handlers: Any) -> Any:
-        return self._route(method, path, handlers)
-
-    return verb
-
-
-add_verbs(App, _app_verb)  # `get` is App's own: a setting or a GET route
+add_verbs(App, App._route)  # `get` is App's own: a setting or a GET route
 
 
 def _mounted_app(app: App) -> Callable[..., Any]:

@@ -352,9 +352,10 @@ class Route:
         def __getattr__(self, name: str) -> Callable[..., Route]: ...
 
 
-def add_verbs(cls: type, verb: Callable[[str], Callable[..., Any]]) -> None:
+def add_verbs(cls: type, register: Callable[..., Any], *, with_path: bool = True) -> None:
     """Give ``cls`` a method per HTTP method (``get``, ``post``, ``m_search`` ...) that it does
-    not define itself: ``verb(method)`` makes it.
+    not define itself: ``obj.post(path, *handlers)`` calls ``register(obj, "POST", path,
+    handlers)`` (without ``path`` when ``with_path`` is false, as on a route).
 
     PERF: methods, not ``__getattr__``: on CPython 3.11 a class with ``__getattr__`` gets no
     specialised attribute loads at all, and every ``router.stack`` or ``app._router`` read on
@@ -362,20 +363,27 @@ def add_verbs(cls: type, verb: Callable[[str], Callable[..., Any]]) -> None:
     for method in METHODS:
         name = method_attr(method)
         if not hasattr(cls, name):
-            fn = verb(method)
+            fn = _verb(register, method) if with_path else _route_verb(register, method)
             fn.__name__ = name
             fn.__qualname__ = f"{cls.__name__}.{name}"
             setattr(cls, name, fn)
 
 
-def _route_verb(method: str) -> Callable[..., Route]:
-    def verb(self: Route, *handlers: Any) -> Route:
-        return self._add(method, handlers)
+def _verb(register: Callable[..., Any], method: str) -> Callable[..., Any]:
+    def verb(self: Any, path: Any, *handlers: Any) -> Any:
+        return register(self, method, path, handlers)
 
     return verb
 
 
-add_verbs(Route, _route_verb)
+def _route_verb(register: Callable[..., Any], method: str) -> Callable[..., Any]:
+    def verb(self: Any, *handlers: Any) -> Any:
+        return register(self, method, handlers)
+
+    return verb
+
+
+add_verbs(Route, Route._add, with_path=False)
 
 
 class _RouteRun:
@@ -580,14 +588,7 @@ class Router:
         def __getattr__(self, name: str) -> Callable[..., Any]: ...
 
 
-def _router_verb(method: str) -> Callable[..., Any]:
-    def verb(self: Router, path: Any, *handlers: Any) -> Any:
-        return self._method(method, path, handlers)
-
-    return verb
-
-
-add_verbs(Router, _router_verb)
+add_verbs(Router, Router._method)
 
 
 class _RouterRun:

@@ -929,6 +929,10 @@ def targets(results: dict) -> list[tuple[str, Optional[bool], str]]:
             return None
         return [x / y for x, y in zip(xs, ys)]
 
+    def ratio(sc, a, b, key, limit, op):
+        """A check item: a's figure ÷ b's in scenario sc (medians), and per round."""
+        return (sc, _ratio(get(sc, a, key), get(sc, b, key)), limit, op, per_round(sc, a, b, key))
+
     def check(label, items):
         """items: list of (text, value, limit, op, per-round values or None)"""
         if not items or any(v is None for _, v, _, _, _ in items):
@@ -939,29 +943,20 @@ def targets(results: dict) -> list[tuple[str, Optional[bool], str]]:
             f"{t} {v:.2f}" + (f" (rounds {', '.join(f'{x:.2f}' for x in rounds)})" if rounds else "")
             for t, v, _, _, rounds in items)))
 
-    def vs(sc, a, b, key="rps"):
-        x, y = get(sc, a, key), get(sc, b, key)
-        return x / y if x is not None and y else None
-
     basic = ("plaintext", "json", "params")
     check("plaintext/JSON/params server CPU per request ≤ 1.5× the floor's",
-          [(sc, get(sc, "fastexpress", "cpu_us_per_req_vs_floor"), 1.5, "<=",
-            per_round(sc, "fastexpress", "floor", "cpu_us_per_req")) for sc in basic])
+          [ratio(sc, "fastexpress", "floor", "cpu_us_per_req", 1.5, "<=") for sc in basic])
     check("req/s ≥ 6× Node Express (plaintext/JSON/params)",
-          [(sc, get(sc, "fastexpress", "rps_vs_express"), 6.0, ">=", per_round(sc, "fastexpress", "express", "rps"))
-           for sc in basic])
+          [ratio(sc, "fastexpress", "express", "rps", 6.0, ">=") for sc in basic])
     check("req/s ≥ 1.3× Fastify (plaintext/JSON/params)",
-          [(sc, vs(sc, "fastexpress", "fastify"), 1.3, ">=", per_round(sc, "fastexpress", "fastify", "rps"))
-           for sc in basic])
-    check("pipelining ≥ 2× Fastify's req/s", [("pipeline", vs("pipeline", "fastexpress", "fastify"), 2.0, ">=",
-                                               per_round("pipeline", "fastexpress", "fastify", "rps"))])
+          [ratio(sc, "fastexpress", "fastify", "rps", 1.3, ">=") for sc in basic])
+    check("pipelining ≥ 2× Fastify's req/s", [ratio("pipeline", "fastexpress", "fastify", "rps", 2.0, ">=")])
     mw, pt = get("middleware", "fastexpress", "cpu_us_per_req"), get("plaintext", "fastexpress", "cpu_us_per_req")
     check("five-middleware chain ≤ 1.5 µs per request more than plaintext",
           [("extra µs/request", mw - pt if mw is not None and pt is not None else None, 1.5, "<=", None)])
     common = [sc for sc in cells if get(sc, "fastexpress-py", "rps") and get(sc, "starlette", "rps")]
     check("pure-Python twin ahead of Starlette (req/s, every scenario both serve)",
-          [(sc, vs(sc, "fastexpress-py", "starlette"), 1.0, ">=", per_round(sc, "fastexpress-py", "starlette", "rps"))
-           for sc in common] or [("", None, 1, ">=", None)])
+          [ratio(sc, "fastexpress-py", "starlette", "rps", 1.0, ">=") for sc in common] or [("", None, 1, ">=", None)])
     mem = results.get("memory") or {}
     fx, ex = mem.get("fastexpress", {}), mem.get("express", {})
     ratio = (fx.get("kib_per_connection") / ex["kib_per_connection"]

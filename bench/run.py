@@ -959,12 +959,12 @@ def targets(results: dict) -> list[tuple[str, Optional[bool], str]]:
           [ratio(sc, "fastexpress-py", "starlette", "rps", 1.0, ">=") for sc in common] or [("", None, 1, ">=", None)])
     mem = results.get("memory") or {}
     fx, ex = mem.get("fastexpress", {}), mem.get("express", {})
-    ratio = (fx.get("kib_per_connection") / ex["kib_per_connection"]
-             if fx.get("status") == "ok" and ex.get("status") == "ok" and ex.get("kib_per_connection") else None)
+    share = _ratio(fx.get("kib_per_connection"), ex.get("kib_per_connection")) \
+        if fx.get("status") == "ok" and ex.get("status") == "ok" else None
     out.append(("less memory per idle connection than Node Express",
-                None if ratio is None else ratio < 1.0,
-                "not measured in this run (use --memory)" if ratio is None
-                else f"fastexpress/Express KiB per connection {ratio:.2f}"))
+                None if share is None else share < 1.0,
+                "not measured in this run (use --memory)" if share is None
+                else f"fastexpress/Express KiB per connection {share:.2f}"))
     return out
 
 

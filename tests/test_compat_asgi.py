@@ -76,6 +76,10 @@ ASGI_ONLY: dict[str, str] = {
     "wire-no-host": "request validation is the server's: uvicorn accepts an HTTP/1.1 request "
                     "without Host (Node answers 400)",
     "wire-huge-header": "limits are the server's: uvicorn has no 16 KiB header limit (Node answers 431)",
+    "req-info-restore-fragment": "the target reaches the app as path + query: uvicorn drops a #fragment "
+                                 "sent in the request line (Express shows it in req.url)",
+    "req-info-restore-query-fragment": "the target reaches the app as path + query: uvicorn drops a "
+                                       "#fragment sent in the request line",
     "files:ot-fragment-dir": "the target reaches the app as path + query: uvicorn drops a #fragment "
                              "sent in the request line (Express echoes it in the redirect)",
     "files:ot-fragment-query-dir": "the target reaches the app as path + query: uvicorn drops a "

@@ -376,6 +376,14 @@ pfxRouter.use('/pfx', (req, res) => res.json(req.trace))
 pfxRouter.use((req, res) => res.status(404).json(req.trace || null))
 app.use('/pt', pfxRouter)
 
+// Leaving a use() prefix puts req.url back as it came, for the routes after it; a RegExp prefix
+// is entered only when it matches at the start of the path and ends on a segment boundary.
+app.use('/rs', (req, res, next) => { res.set('X-In', req.baseUrl + ' ' + req.url); next() })
+app.use(/\/rx/, (req, res, next) => { res.set('X-Rx', req.baseUrl + ' ' + req.url); next() })
+app.get(['/rs', '/rs/a', '/rxy', '/qq/rx', '/rx/a'], (req, res) => {
+  res.json({ url: req.url, originalUrl: req.originalUrl, baseUrl: req.baseUrl, path: req.path })
+})
+
 const infoApp = express()
 infoApp.get('/deep/info', (req, res) => {
   res.json({ path: req.path, url: req.url, originalUrl: req.originalUrl, baseUrl: req.baseUrl })

@@ -474,6 +474,21 @@ pfx_router.use(lambda req, res: res.status(404).json(req.__dict__.get("trace")))
 app.use("/pt", pfx_router)
 
 
+# Leaving a use() prefix puts req.url back as it came, for the routes after it; a RegExp prefix
+# is entered only when it matches at the start of the path and ends on a segment boundary.
+def _header_of(name):
+    def mw(req, res, next):
+        res.set(name, req.base_url + " " + req.url)
+        next()
+    return mw
+
+
+app.use("/rs", _header_of("X-In"))
+app.use(re.compile(r"/rx"), _header_of("X-Rx"))
+app.get(["/rs", "/rs/a", "/rxy", "/qq/rx", "/rx/a"], lambda req, res: res.json({
+    "url": req.url, "originalUrl": req.original_url, "baseUrl": req.base_url, "path": req.path}))
+
+
 info_app = express()
 info_app.get("/deep/info", lambda req, res: res.json({
     "path": req.path, "url": req.url, "originalUrl": req.original_url, "baseUrl": req.base_url}))

@@ -337,6 +337,10 @@ for _id, _path in [("deep", "/pfx/a/b?x=1"), ("root", "/pfx"), ("slash", "/pfx/"
                    ("encoded", "/pfx/%41?x=%2F")]:
     case(f"req-info-pfx-{_id}", "/pt" + _path, Q,
          "use('/pfx', a, b, c) then more '/pfx' layers in a router: url, baseUrl, path per layer")
+for _id, _path in [("root", "/rs"), ("query", "/rs?x=1"), ("slash", "/rs/"), ("deep", "/rs/a?y=2"),
+                   ("fragment", "/rs#f"), ("query-fragment", "/rs?x=1#f"), ("regexp-boundary", "/rxy"),
+                   ("regexp-later", "/qq/rx"), ("regexp", "/rx/a?z=1")]:
+    case(f"req-info-restore-{_id}", _path, Q, "a route after use() prefixes: req.url as it came")
 case("req-info-subapp", "/subapp/deep/info?z=1", Q, "mounted sub-app")
 
 # ---------------------------------------------------------------------------- §2 headers

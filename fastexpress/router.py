@@ -216,6 +216,10 @@ def pathname(url: str) -> str:
 _PREFIXES: dict[tuple[str, bool], tuple[str, bool]] = {}
 
 
+# What may follow a `use()` prefix in the path: nothing, or the next segment.
+_SEGMENT_ENDS = ("", "/")
+
+
 def _match_slash(path: str) -> Match:
     return Match("", {})
 
@@ -812,26 +816,36 @@ class _RouterRun:
         route = layer.route
         if route is not None:
             return route.dispatch(req, self.res, self)
-        layer_path = match.path
+        layer_path = match[0]  # PERF: Match.path by index
         if layer_path:
-            if layer_path != path[: len(layer_path)]:
+            n = len(layer_path)
+            if layer_path != path[:n] or path[n:n + 1] not in _SEGMENT_ENDS:
                 return self(layer_error)
-            c = path[len(layer_path): len(layer_path) + 1]
-            if c and c != "/":
-                return self(layer_error)
+            # Enter the prefix: req.url loses it (keeping a leading "/"), req.base_url gains it.
+            # PERF: the new values are built in locals and stored once.
             self.removed = layer_path
             protohost = self.protohost
-            req.url = protohost + req.url[len(protohost) + len(layer_path):]
-            if not protohost and req.url[:1] != "/":
-                req.url = "/" + req.url
-                self.slash_added = True
-            req.base_url = self.parent_url + (layer_path[:-1] if layer_path.endswith("/") else layer_path)
-            self.entered = (layer.prefix, req.url, req.base_url) if layer.prefix is not None else None
+            if protohost:
+                url = protohost + req.url[len(protohost) + n:]
+            else:
+                url = req.url[n:]
+                if url[:1] != "/":
+                    url = "/" + url
+                    self.slash_added = True
+            base_url = self.parent_url + (layer_path[:-1] if layer_path[-1] == "/" else layer_path)
+            req.url = url
+            req.base_url = base_url
+            self.entered = (layer.prefix, url, base_url) if layer.prefix is not None else None
         if layer_error is not None:
             return layer.handle_error(layer_error, req, self.res, self)
-        if layer.nargs == 3:  # PERF: the usual middleware, called without handle_request
-            return invoke(layer.handle, layer.is_async, (req, self.res, self), self)
-        return layer.handle_request(req, self.res, self)
+        if layer.nargs != 3:
+            return layer.handle_request(req, self.res, self)
+        # PERF: the usual middleware: invoke() inlined, as in __call__.
+        try:
+            result = layer.handle(req, self.res, self)
+        except Exception as exc:
+            return self(exc)
+        return spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
 
 
 # Reference counts, where they tell whether anything but known links can still reach an object:

@@ -177,6 +177,12 @@ SERVERS: list[ServerSpec] = [
                ["fastexpress", "granian"]),
 ]
 SERVER_BY_NAME = {s.name: s for s in SERVERS}
+# The order the servers take their turns in (SERVERS is the table's): the two sides of each
+# target ratio next to each other (fastexpress between the floor and Fastify, the twin beside
+# Starlette), so that they are measured seconds apart, not a round's length.
+TURNS = ["floor", "fastexpress", "fastify", "express", "fastexpress-py", "starlette", "sanic", "blacksheep",
+         "granian", "fastexpress-w2", "fastexpress-uvicorn", "fastexpress-granian"]
+assert sorted(TURNS) == sorted(SERVER_BY_NAME)
 PY_PEERS = ["uvicorn[standard]", "starlette", "sanic", "blacksheep", "granian", "matplotlib"]
 
 
@@ -695,13 +701,13 @@ class Fleet:
 
 def measure_scenario(fleet: Fleet, sc: Scenario, args, taskset, script_dir) -> dict:
     """Measure one scenario on every running server: each is probed and warmed up before its
-    first round; the servers then take turns round by round, in order and then in reverse
+    first round; the servers then take turns round by round, in TURNS order and then in reverse
     (A B C, C B A, ...), so that a slow stretch of the machine falls on all of them alike."""
     log(f"== {sc.name}: {sc.method} {sc.path}")
     cells: dict = {}
     rounds: dict[str, list] = {}
     warmed: dict[str, RunningServer] = {}  # the process each server's rounds so far ran on
-    order = list(fleet.running)
+    order = sorted(fleet.running, key=TURNS.index)
     for r in range(args.rounds):
         for srv in order if r % 2 == 0 else order[::-1]:
             if srv in cells:  # unsupported, or failed earlier
@@ -982,8 +988,9 @@ def render_markdown(results: dict) -> str:
     L.append(f"- Versions: {pk}. fastexpress at {info.get('git_commit')}"
              f"{' (with uncommitted changes)' if info.get('fastexpress_uncommitted_changes') else ''}; "
              f"implementation loaded: {info.get('fastexpress_implementation')}.")
-    turns = ("; every server running at once, taking turns on each scenario (in order, then in reverse: "
-             "A B C, C B A, ...)" if cfg.get("interleaved") else "")
+    order = ", ".join(label[s] for s in cfg["turns"]) + ", then in reverse" if cfg.get("turns") else \
+        "in order, then in reverse: A B C, C B A, ..."
+    turns = f"; every server running at once, taking turns on each scenario ({order})" if cfg.get("interleaved") else ""
     L.append(f"- Settings: {cfg['duration']} s per cell after a warm-up, {cfg['connections']} connections, "
              f"{cfg['rounds']} round(s) (median), server pinned to CPU {SERVER_CPU}, wrk (1 thread) to CPU "
              f"{CLIENT_CPU}{turns}{', SMOKE RUN (too short to quote)' if cfg['smoke'] else ''}.")
@@ -1221,7 +1228,7 @@ def main(argv: Optional[list] = None) -> int:
                    "connections": args.connections, "rounds": args.rounds, "smoke": args.smoke,
                    "memory_connections": args.memory_connections if args.memory else None,
                    "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "quiet_wait": args.quiet_wait, "retries": args.retries, "pinned": taskset is not None,
-                   "interleaved": True},
+                   "interleaved": True, "turns": sorted(servers, key=TURNS.index)},
         "machine": info, "install": state, "cells": {sc: {} for sc in scenarios}, "notes": notes,
     }
     t_start = time.monotonic()

@@ -262,6 +262,11 @@ class SendError(HTTPError):
     error, ``code`` (``"ENOENT"``), ``errno``, ``syscall`` and ``path``, as Node's."""
 
 
+def _fs_status(err: OSError) -> int:
+    """send's status for a filesystem error: 404 for a path that is not there, else 500."""
+    return 404 if err.errno in _NOT_FOUND_ERRNOS else 500
+
+
 def _fs_error(status: int, err: OSError, syscall: str = "stat") -> SendError:
     code = _errno.errorcode.get(err.errno or 0, "EUNKNOWN")
     text = _UV_MESSAGES.get(code) or (err.strerror or "unknown error").lower()
@@ -489,7 +494,8 @@ class SendStream:
 
     __slots__ = ("req", "path", "options", "res", "decode", "file_found", "headers_hooks", "fall_through")
 
-    def __init__(self, req: Request, path: str, options: SendOptions, *, decode: bool = True) -> None:
+    def __init__(self, req: Request, path: str, options: SendOptions, *, decode: bool = True,
+                 fall_through: bool = False) -> None:
         self.req = req
         self.path = path
         self.options = options
@@ -500,7 +506,7 @@ class SendStream:
         self.file_found = False  # send's 'file' event has fired
         self.headers_hooks: list[Callable[[Response, str, os.stat_result], Any]] = []
         # serve-static's fallthrough: a 4xx before the file is found becomes ("next", None).
-        self.fall_through = False
+        self.fall_through = fall_through
 
     def has_trailing_slash(self) -> bool:
         return self.path[-1:] == "/"
@@ -553,7 +559,7 @@ class SendStream:
         return ("error", _status_error(status, headers, message))
 
     def _stat_error(self, err: OSError) -> Outcome:
-        return self.error(404 if err.errno in _NOT_FOUND_ERRNOS else 500, err)
+        return self.error(_fs_status(err), err)
 
     def _open(self, path: str) -> _File:
         """stat() as send does, by opening (O_NONBLOCK: a FIFO cannot block us) and fstat()."""
@@ -712,7 +718,7 @@ class SendStream:
             return ("done", None)
         if f.error is not None:  # could stat but not open: the read stream's error
             err = f.error
-            return ("error", _fs_error(404 if err.errno in _NOT_FOUND_ERRNOS else 500, err, "open"))
+            return ("error", _fs_error(_fs_status(err), err, "open"))
         fd = f.fd
         assert fd is not None
         f.fd = None  # from here on the transfer owns it

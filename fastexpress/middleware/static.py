@@ -157,8 +157,7 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
             original = req.original_url
             if parse_url(original)[0][-1:] != "/":
                 path = ""  # make sure the redirect happens at the mount point
-        stream = SendStream(req, path, send_options)
-        stream.fall_through = fallthrough
+        stream = SendStream(req, path, send_options, fall_through=fallthrough)
         if hooks:
             stream.headers_hooks = hooks
         try:

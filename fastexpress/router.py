@@ -840,9 +840,11 @@ class _RouterRun:
             return layer.handle_error(layer_error, req, self.res, self)
         if layer.nargs != 3:
             return layer.handle_request(req, self.res, self)
-        # PERF: the usual middleware: invoke() inlined, as in __call__.
+        # PERF: the usual middleware: invoke() inlined, as in __call__ (the handler read, then
+        # called, as there).
+        handle = layer.handle
         try:
-            result = layer.handle(req, self.res, self)
+            result = handle(req, self.res, self)
         except Exception as exc:
             return self(exc)
         return spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE

@@ -25,7 +25,7 @@ import re
 import stat as _stat
 from datetime import timedelta
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Any, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Sequence
 
 from .errors import HTTPError
 from .fresh import fresh as _fresh
@@ -39,6 +39,9 @@ from .rangeparser import parse_range
 if TYPE_CHECKING:
     from .request import Request
     from .response import Response
+
+# A hook run with (res, path, stat) before send writes the headers.
+HeadersHook = Callable[["Response", str, os.stat_result], Any]
 
 __all__ = [
     "SendError", "SendOptions", "SendStream", "download", "ms", "send_file",
@@ -495,7 +498,7 @@ class SendStream:
     __slots__ = ("req", "path", "options", "res", "decode", "file_found", "headers_hooks", "fall_through")
 
     def __init__(self, req: Request, path: str, options: SendOptions, *, decode: bool = True,
-                 fall_through: bool = False) -> None:
+                 fall_through: bool = False, headers_hooks: Sequence[HeadersHook] = ()) -> None:
         self.req = req
         self.path = path
         self.options = options
@@ -504,7 +507,7 @@ class SendStream:
         # round trip is the identity and is skipped.
         self.decode = decode
         self.file_found = False  # send's 'file' event has fired
-        self.headers_hooks: list[Callable[[Response, str, os.stat_result], Any]] = []
+        self.headers_hooks = headers_hooks  # serve-static's setHeaders, res.sendFile's `headers`
         # serve-static's fallthrough: a 4xx before the file is found becomes ("next", None).
         self.fall_through = fall_through
 
@@ -968,7 +971,7 @@ def _start(res: Response, path: str, opts: dict[str, Any], done: Callable[..., A
     next = req.next if req.next is not None else _no_next
     app = res.app
     opts["etag"] = app.enabled("etag") if app is not None else True  # wired from the app setting
-    stream = SendStream(req, path, SendOptions(opts), decode=False)
+    hooks: list[HeadersHook] = []
     extra = opts.get("headers")
     if extra:
         headers = dict(extra)
@@ -977,7 +980,8 @@ def _start(res: Response, path: str, opts: dict[str, Any], done: Callable[..., A
             for key, value in headers.items():
                 res.set_header(key, value)
 
-        stream.headers_hooks.append(set_extra)
+        hooks.append(set_extra)
+    stream = SendStream(req, path, SendOptions(opts), decode=False, headers_hooks=hooks)
     return spawn(_send_file_task(res, stream, done, next))
 
 

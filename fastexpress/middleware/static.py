@@ -133,7 +133,7 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
     opts["root"] = node_resolve(root)
     # Validated once here (serve-static would throw on each request instead).
     send_options = SendOptions(opts)
-    hooks = [set_headers] if set_headers else []
+    hooks = (set_headers,) if set_headers else ()
     # PERF: where a missing file only passes the request on (fallthrough, no extensions to
     # try), a plain path is looked up directly first: most requests through static() are for
     # the routes behind it, and send's path resolution cost them ~2 us each to reach ENOENT.
@@ -157,9 +157,7 @@ def static(root: Any, options: dict[str, Any] | None = None, **kwargs: Any) -> C
             original = req.original_url
             if parse_url(original)[0][-1:] != "/":
                 path = ""  # make sure the redirect happens at the mount point
-        stream = SendStream(req, path, send_options, fall_through=fallthrough)
-        if hooks:
-            stream.headers_hooks = hooks
+        stream = SendStream(req, path, send_options, fall_through=fallthrough, headers_hooks=hooks)
         try:
             kind, value = stream.pipe(res)
         except Exception as exc:  # a set_headers hook or an invalid header value

@@ -288,7 +288,7 @@ def missing_file(path: str) -> bool:
     try:
         os.close(os.open(path, _OPEN_FLAGS))
     except OSError as err:
-        return err.errno in _NOT_FOUND_ERRNOS
+        return _fs_status(err) == 404
     return False
 
 

@@ -538,6 +538,41 @@ def test_exception_in_middleware_called_by_next(path):
         assert (r.status_code, r.text) == (500, f"caught fail {path.rstrip('/')}")
 
 
+@pytest.mark.parametrize("at", [0, 1, 2], ids=["first middleware", "second middleware", "handler"])
+def test_exception_in_route_handlers_called_by_next(at):
+    # app.get(path, mw, mw, handler): the first is called by the route, the rest by next().
+    def step(i):
+        def mw(req, res, next):
+            if i == at:
+                raise RuntimeError(f"fail {i}")
+            next()
+        return mw
+
+    def handler(req, res):
+        if at == 2:
+            raise RuntimeError("fail 2")
+        res.send("ok")
+
+    app = express()
+    app.get("/", step(0), step(1), handler)
+    app.use(lambda err, req, res, next: res.status(500).send(f"caught {err}"))
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (500, f"caught fail {at}")
+
+
+def test_error_handler_inside_a_route():
+    # A four-argument function in a route's own stack takes the errors of the ones before it.
+    def boom(req, res, next):
+        raise RuntimeError("in route")
+
+    app = express()
+    app.get("/", boom, lambda req, res: res.send("skipped"),
+            lambda err, req, res, next: res.status(418).send(f"route caught {err}"))
+    r = get(app, "/")
+    assert (r.status_code, r.text) == (418, "route caught in route")
+
+
+
 @pytest.mark.parametrize("wait_first", [True, False], ids=["after a wait", "before any wait"])
 def test_exception_in_async_handler(wait_first: bool):
     app = express()

@@ -569,6 +569,10 @@ app.get('/mwchain', (req, res) => { res.append('X-Step', 'c'); res.send('chained
 app.get('/err/string', (req, res, next) => { next('boom') })
 app.get('/err/error', (req, res, next) => { next(new Error('kaboom')) })
 app.get('/err/throw', (req, res) => { throw new Error('thrown') })
+app.get('/err/throw-chain', (req, res, next) => { res.set('X-Step', 'a'); next() },
+  (req, res, next) => { throw new Error('thrown in chain') }, (req, res) => { res.send('skipped') })
+app.get('/err/in-route', (req, res, next) => { throw new Error('in route') }, (req, res) => { res.send('skipped') },
+  (err, req, res, next) => { res.status(418).send('route caught ' + err.message) })
 app.get('/err/404', (req, res, next) => { next(statusError(404, 'nope')) })
 app.get('/err/403-statuscode', (req, res, next) => {
   const err = new Error('forbidden')

@@ -734,6 +734,20 @@ def err_throw(req, res):
     raise Exception("thrown")
 
 
+def throw_in_chain(req, res, next):
+    raise Exception("thrown in chain")
+
+
+def throw_in_route(req, res, next):
+    raise Exception("in route")
+
+
+app.get("/err/throw-chain", lambda req, res, next: (res.set("X-Step", "a"), next()), throw_in_chain,
+        lambda req, res: res.send("skipped"))
+app.get("/err/in-route", throw_in_route, lambda req, res: res.send("skipped"),
+        lambda err, req, res, next: res.status(418).send(f"route caught {err}"))
+
+
 app.get("/err/404", lambda req, res, next: next(HTTPError(404, "nope")))
 
 

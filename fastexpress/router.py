@@ -424,7 +424,9 @@ class _RouteRun:
             if layer.method is None or layer.method == method:
                 self.idx = idx
                 nargs = layer.nargs
-                if err is None and (nargs == 3 or nargs == 2):
+                if err is not None:
+                    result = layer.handle_error(err, self.req, self.res, self)
+                elif nargs == 3 or nargs == 2:
                     # PERF: the usual middleware or handler: invoke() inlined, as in
                     # _RouterRun.__call__ (the handler read, then called).
                     handle = layer.handle
@@ -434,8 +436,6 @@ class _RouteRun:
                         result = self(exc)
                     else:
                         result = spawn(result, self) if layer.is_async or _AWAITABLE[type(result)] else DONE
-                elif err is not None:
-                    result = layer.handle_error(err, self.req, self.res, self)
                 else:
                     result = layer.handle_request(self.req, self.res, self)
                 self.sync = 0

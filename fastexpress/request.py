@@ -18,7 +18,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
-from .router import pathname
+from .router import _RouterRun, pathname, resume
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Request:
 
     __slots__ = (
         "_conn", "method", "url", "original_url", "base_url", "http_version", "headers",
-        "keep_alive", "params", "app", "res", "route", "next", "_has_body", "_chunks", "_buffered", "_body_done",
+        "keep_alive", "params", "app", "res", "route", "_next", "_pass", "_pass_idx", "_has_body", "_chunks", "_buffered", "_body_done",
         "_body_error", "_waiter", "_read_started", "_discarding", "_expect_continue",
         "_continue_sent", "_query", "_query_url", "_conditional", "start_time", "__dict__",
     )
@@ -78,7 +78,9 @@ class Request:
         self.app: App | None = None
         self.res: Response | None = None
         self.route: Route | None = None
-        self.next: Any = None
+        self._next: Any = None  # the router pass (see `next`)
+        # Router.handle's lazy pass: None, the router whose pass is yet to be made, or that pass.
+        self._pass: Any = None
         self._has_body = has_body
         self._chunks: deque[bytes] | None = None  # made when body bytes arrive
         self._buffered = 0
@@ -94,6 +96,29 @@ class Request:
         self._conditional = True  # the protocol says False when no If-None-Match/-Modified-Since
         # loop.time() when the request's first byte arrived (for response times, as morgan's).
         self.start_time = 0.0
+
+    # -- the router's next -------------------------------------------------------------------
+
+    @property
+    def next(self) -> Any:
+        """Express's ``req.next``: the ``next`` of the router pass the request is in. The pass
+        an app's first route was called without (``Router.handle``) is made here, on demand."""
+        run = self._next
+        if run is None and self._pass is not None and type(self._pass) is not _RouterRun:
+            run = resume(self)
+        return run
+
+    @next.setter
+    def next(self, value: Any) -> None:
+        if self._pass is not None and type(self._pass) is not _RouterRun:
+            resume(self)  # the route's done must still find the pass
+        self._next = value
+
+    def _resume(self, err: Any = None) -> Any:
+        # The `done` of a route called without its router pass: that pass, made now if it is
+        # not yet, is given `err`, as the route's done would be (even once the pass has ended).
+        run = self._pass
+        return (run if type(run) is _RouterRun else resume(self))(err)
 
     # -- Express names ----------------------------------------------------------------------
 

@@ -521,10 +521,38 @@ class Router:
         """Dispatch through the stack; ``done(err)`` when it is exhausted (None: the final
         handler of ``req.app``), after putting back ``req.app`` and ``res.app`` when a mounted
         app's router is given its ``parent_app``."""
-        run = _RouterRun(self, req, res, done, parent_app)
-        req.next = run
-        req.base_url = run.parent_url
         stack = self.stack
+        idx = 0
+        if (done is None and stack and not stack[0].direct and parent_app is None and req._next is None
+                and req._pass is None and req.url[:1] == "/" and req.method != "OPTIONS" and not self.merge_params):
+            # PERF: an app's outermost pass (a request from the server) whose first taker is a
+            # route calls it without a pass: a route's handler that never asks for `next` (a
+            # (req, res) one that answers) then costs no _RouterRun, no _dispatch and nothing for
+            # release() to walk. `req.next`, and the route's `done`, make the pass on demand
+            # (resume()), exactly as it would stand after the route.
+            url = req.url
+            path = pathname(url) if "?" in url or "#" in url else url
+            idx, layer, match, route, err = _find(self, stack, 0, path, req.method, None, None)
+            if err is not None:
+                idx = 0  # a matcher failed: the pass finds that again (a 400)
+            elif match is not None:
+                if match[1] and self.params:
+                    idx -= 1  # param callbacks to run first: the pass starts at the layer
+                elif route is not None:
+                    req._pass = self
+                    req._pass_idx = idx
+                    req.params = match[1]
+                    req.route = route
+                    return route.dispatch(req, res, req._resume)
+                else:
+                    # A middleware takes it first: the pass starts with it, matched already.
+                    run = _RouterRun(self, req, res, None, None, idx)
+                    req.params = match[1]
+                    result = run._call_layer(layer, match, None, path)
+                    run.sync = 0
+                    return result
+            # (nothing takes it: the pass starts past the end, for the 404)
+        run = _RouterRun(self, req, res, done, parent_app, idx)
         # PERF: straight to matching unless the first layer can be called without it.
         return run() if stack and stack[0].direct else run._dispatch(None)
 
@@ -610,6 +638,73 @@ class Router:
 add_verbs(Router, Router._method)
 
 
+def _find(router: Router, stack: list[Layer], idx: int, path: str, method: str, layer_error: Any,
+          allowed: list[str] | None) -> tuple[int, Any, Match | None, Route | None, Any]:
+    """From ``stack[idx]`` on, the first layer that takes ``path`` for ``method``, as Express's
+    ``next`` looks for it: (the index after it, the layer, its match or None when none takes it,
+    its route or None, the pending error). A matcher's exception (a parameter that does not
+    percent-decode) becomes the pending error unless one is; with an error pending, routes are
+    passed over. ``allowed`` (an OPTIONS request's) gathers the methods of the routes passed."""
+    layer: Any = None
+    match: Match | None = None
+    route: Route | None = None
+    count = len(stack)
+    key: str | None = None  # the path folded as Layer.literal is, made when first needed
+    while True:
+        # PERF: not `while idx < count`: over this long body its jump needs an EXTENDED_ARG,
+        # and 3.11 then never specialises the comparison before it.
+        if idx >= count:
+            break
+        layer = stack[idx]
+        idx += 1
+        literal = layer.literal
+        if literal is not None:
+            # PERF: a literal route is decided without calling its matcher when the path
+            # spells it exactly (the usual hit) or cannot fold to it (the usual miss).
+            if literal == path:
+                match = _new(Match, (path, {}))  # what the matcher returns
+            else:
+                if key is None:  # a non-ASCII path may fold to ASCII: the matcher decides
+                    key = path.lower()
+                    key_trim = key[:-1] if key[-1:] == "/" else key
+                    misses = 0
+                    jumps: _Jumps | None = None
+                if literal != key and literal != key_trim:
+                    # PERF: past a few literal routes, on to the next layer that may match
+                    # (a jump costs about two passed layers; the jumps are made once a pass).
+                    misses += 1
+                    if misses > 2:
+                        if jumps is None:
+                            jumps = router._jumps_for(stack)
+                        idx = jumps.next(idx, key, key_trim)
+                    continue
+                match = layer.match(path)
+        else:
+            try:
+                match = layer.match(path)
+            except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
+                layer_error = layer_error if layer_error is not None else exc
+                continue
+        if match is None:
+            continue
+        route = layer.route
+        if route is None:
+            break
+        if layer_error is not None:
+            match = None
+            continue
+        # Express's route._handlesMethod: HEAD is served by a GET handler unless one for HEAD.
+        methods = route.methods
+        has_method = (method in methods or "_all" in methods
+                      or (method == "HEAD" and "GET" in methods and "HEAD" not in methods))
+        if not has_method and method == "OPTIONS" and allowed is not None:
+            allowed.extend(route.methods_list())
+        if has_method or method == "HEAD":
+            break
+        match = None
+    return idx, layer, match, route, layer_error
+
+
 class _RouterRun:
     """``next`` for one pass of a request through one router: Express's closure as an object."""
 
@@ -619,18 +714,19 @@ class _RouterRun:
     )
 
     def __init__(self, router: Router, req: Request, res: Response, callback: Callable[..., Any] | None,
-                 parent_app: Any = None) -> None:
+                 parent_app: Any = None, idx: int = 0) -> None:
+        """The pass that begins at ``router.stack[idx]``; it becomes ``req.next``."""
         self.router = router
         self.stack = router.stack
         self.req = req
         self.res = res
         self.callback = callback
-        self.idx = 0
+        self.idx = idx
         self.removed = ""
         self.slash_added = False
         self.parent_params = req.params
         self.parent_url = req.base_url or ""
-        self.parent_next = req.next
+        self.parent_next = req._next
         self.paramcalled: dict[str, dict[str, Any]] | None = None
         self.methods: list[str] | None = [] if req.method == "OPTIONS" else None
         url = req.url
@@ -640,12 +736,14 @@ class _RouterRun:
         self.entered: tuple[Any, str, str] | None = None
         # A mounted app's pass: the app req.app and res.app return to when it passes the request on.
         self.parent_app = parent_app
+        req._next = self
+        req.base_url = self.parent_url
 
     def _done(self, err: Any = None) -> Any:
         # Leave the router: put back what it changed on req (Express's `restore`).
         req = self.req
         req.base_url = self.parent_url
-        req.next = self.parent_next
+        req._next = self.parent_next
         req.params = self.parent_params
         if self.parent_app is not None:
             req.app = self.res.app = self.parent_app
@@ -733,63 +831,8 @@ class _RouterRun:
             url = url[len(self.protohost):]
         # PERF: pathname() only when there is something to cut off (most targets have no query).
         path = pathname(url) if "?" in url or "#" in url else url
-        method = req.method
-        match: Match | None = None
-        route: Route | None = None
-        count = len(stack)
-        key: str | None = None  # the path folded as Layer.literal is, made when first needed
-        while True:
-            # PERF: not `while idx < count`: over this long body its jump needs an EXTENDED_ARG,
-            # and 3.11 then never specialises the comparison before it.
-            if idx >= count:
-                break
-            layer = stack[idx]
-            idx += 1
-            literal = layer.literal
-            if literal is not None:
-                # PERF: a literal route is decided without calling its matcher when the path
-                # spells it exactly (the usual hit) or cannot fold to it (the usual miss).
-                if literal == path:
-                    match = _new(Match, (path, {}))  # what the matcher returns
-                else:
-                    if key is None:  # a non-ASCII path may fold to ASCII: the matcher decides
-                        key = path.lower()
-                        key_trim = key[:-1] if key[-1:] == "/" else key
-                        misses = 0
-                        jumps: _Jumps | None = None
-                    if literal != key and literal != key_trim:
-                        # PERF: past a few literal routes, on to the next layer that may match
-                        # (a jump costs about two passed layers; the jumps are made once a pass).
-                        misses += 1
-                        if misses > 2:
-                            if jumps is None:
-                                jumps = self.router._jumps_for(stack)
-                            idx = jumps.next(idx, key, key_trim)
-                        continue
-                    match = layer.match(path)
-            else:
-                try:
-                    match = layer.match(path)
-                except Exception as exc:  # e.g. a parameter that does not percent-decode: 400
-                    layer_error = layer_error if layer_error is not None else exc
-                    continue
-            if match is None:
-                continue
-            route = layer.route
-            if route is None:
-                break
-            if layer_error is not None:
-                match = None
-                continue
-            # Express's route._handlesMethod: HEAD is served by a GET handler unless one for HEAD.
-            methods = route.methods
-            has_method = (method in methods or "_all" in methods
-                          or (method == "HEAD" and "GET" in methods and "HEAD" not in methods))
-            if not has_method and method == "OPTIONS" and self.methods is not None:
-                self.methods.extend(route.methods_list())
-            if has_method or method == "HEAD":
-                break
-            match = None
+        idx, layer, match, route, layer_error = _find(self.router, stack, idx, path, req.method, layer_error,
+                                                     self.methods)
         self.idx = idx
         if match is None:
             return self._done(layer_error)
@@ -889,21 +932,47 @@ def release(req: Request) -> None:
     # Each router pass, from req.next out through the ones it returns to, must hold req and
     # res and be referred to only by the next inner one. Its references: `run` here,
     # getrefcount's argument, and the links to it (req.next, or the inner pass's parent_next,
-    # and also its callback when the inner pass is a nested router's).
-    run = req.next
+    # and also its callback when the inner pass is a nested router's). The pass Router.handle
+    # made late (the outermost, which may have ended) has two more: req._pass and `made` here.
+    made = req._pass
+    if made is not None and type(made) is not _RouterRun:
+        made = None  # a router whose pass was never made: no link to req
+    run = req._next
     runs = 0
     links = 1
     while run is not None:
-        if type(run) is not _RouterRun or run.req is not req or run.res is not res or getrefcount(run) != 2 + links:
+        if type(run) is not _RouterRun or run.req is not req or run.res is not res:
             return
+        if getrefcount(run) != 2 + links:
+            if run is not made or getrefcount(run) != 4 + links:
+                return
+            made = None  # counted: it has not ended
         runs += 1
         links = 1 + (run.callback is run.parent_next)
         run = run.parent_next
+    if made is not None:  # it has ended: req._pass, `made` and getrefcount's argument
+        if made.req is not req or made.res is not res or getrefcount(made) != 3:
+            return
+        runs += 1
     # req: the caller's, this frame's, getrefcount's argument, res.req and each pass's;
     # res: this frame's, getrefcount's argument, req.res and each pass's.
     if getrefcount(req) == 4 + runs and getrefcount(res) == 3 + runs:
-        req.next = None
+        req._next = None
+        req._pass = None
         req.res = None
+
+
+def resume(req: Request) -> _RouterRun:
+    """The outermost pass that Router.handle called a route without, made when something asks
+    for ``req.next``: as it stands after that route (the state it began with: no params, no
+    base url, no pass around it, a target beginning with "/")."""
+    run = _RouterRun(req._pass, req, req.res, None, None, req._pass_idx)
+    req._pass = run  # the route's done (Request._resume) calls this pass, whatever req.next is then
+    run.parent_params = {}
+    run.parent_url = ""
+    run.protohost = ""
+    run.methods = None
+    return run
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:

@@ -1310,8 +1310,22 @@ def _lifetime_apps() -> dict[str, Any]:
     static_first = bare_app()
     static_first.use(static(os.path.dirname(__file__)))  # no file named like the route
     static_first.get("/a-route", lambda req, res: res.send("ok"))
+    # A first route gets its router pass only when it asks for one (Router.handle).
+    asks = bare_app()
+    asks.get("/", lambda req, res: res.send(str(callable(req.next))))
+    passes_on = bare_app()
+    passes_on.get("/", lambda req, res: req.next())
+    passes_on.use(lambda req, res: res.send("ok"))
+    route_stack = bare_app()
+    route_stack.get("/", lambda req, res, next: next(), lambda req, res: res.send("ok"))
+    prefix_first = bare_app()
+    prefix_first.use("/api", lambda req, res, next: next())
+    prefix_first.get("/api", lambda req, res: res.send("ok"))
     gzip = b"Accept-Encoding: gzip\r\n"
     return {"plain": (plain, get("/")), "middleware": (chain, get("/api")),
+            "first route reads req.next": (asks, get("/")), "first route passes on": (passes_on, get("/")),
+            "first route's own stack": (route_stack, get("/")),
+            "a middleware on a prefix first": (prefix_first, get("/api")),
             "sub-router": (mounted, get("/api/7")), "async handler": (async_app, get("/")), "sub-app": (with_app, get("/api/7")),
             "compression, under the threshold": (compressing, get("/small", gzip)),
             "compression, compressed": (compressing, get("/big", gzip)),
@@ -1328,6 +1342,27 @@ def test_a_finished_request_leaves_no_cyclic_garbage(name: str) -> None:
         pytest.skip("reference counts do not prove reachability on this Python: left to the collector")
     app, raw = _lifetime_apps()[name]
     assert _cyclic_garbage(app, raw) == []
+
+
+def test_a_first_route_that_keeps_the_request_can_still_pass_it_on() -> None:
+    # Its router pass was never made (Router.handle): made when asked for, after the answer.
+    app = bare_app()
+    kept: list[Any] = []
+
+    def handler(req: Any, res: Any) -> None:
+        kept.append(req)
+        res.send("ok")
+
+    app.get("/", handler)
+    app.use(lambda req, res: kept.append("passed on"))
+    conn = Harness(app).connect().send(get("/"))
+    assert parse(conn.out)[0].body == b"ok"
+    req = kept[0]
+    assert req.res.finished and req.res.req is req
+    run = req.next
+    assert run.req is req and run.res is req.res
+    run()
+    assert kept[1:] == ["passed on"]
 
 
 @pytest.mark.parametrize("keep", ["req", "req, res.req replaced", "res", "next", "route next", "finish listener"])

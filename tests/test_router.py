@@ -7,6 +7,7 @@ Expected values are what Express 5.3.0 gives (checked against a real Express 5.3
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import types
 
@@ -1589,3 +1590,197 @@ def test_non_ascii_path_that_folds_to_a_literal_does_not_match_it() -> None:
     app.get("/k", lambda req, res: res.send("route"))
     app.use(lambda req, res: res.send("fallback"))
     assert get(app, "/anything").text == "fallback"
+
+
+# -- an app's first route, called before its router pass exists ---------------------------------
+# A request whose first taker is a route gets its router pass (req.next, the route's done) made
+# only when asked for (Router.handle). Each app below is served twice: as built, and behind a
+# pass-through `app.use(fn)` that makes the pass at once. Both must answer alike, and as Express.
+
+def _pass_through(req, res, next):
+    next()
+
+
+def _err_handler(err, req, res, next):
+    res.status(getattr(err, "status", 500)).send(f"caught {err}")
+
+
+def _answer(req, res):
+    res.json({"params": req.params, "url": req.url, "base": req.base_url,
+               "route": req.route.path if req.route else None})
+
+
+def _first_route_cases():
+    def throws(app):
+        @app.get("/a/:id")
+        def first(req, res):
+            raise ValueError("boom")
+        app.use(_err_handler)
+
+    def next_plain(app):
+        app.get("/a/:id", lambda req, res: req.next())
+        app.get("/a/:name", _answer)
+
+    def next_route(app):
+        app.get("/a/:id", lambda req, res: req.next("route"))
+        app.get("/a/:name", _answer)
+
+    def next_router(app):
+        app.get("/a/:id", lambda req, res: req.next("router"))
+        app.get("/a/:name", _answer)
+
+    def next_error(app):
+        app.get("/a/:id", lambda req, res: req.next(LookupError("missing")))
+        app.get("/a/:name", _answer)
+        app.use(_err_handler)
+
+    def next_to_a_middleware(app):
+        app.get("/a/:id", lambda req, res: req.next())
+        app.use(_answer)
+
+    def next_past_the_end(app):
+        app.get("/a/:id", lambda req, res: req.next())
+
+    def rewrites_url(app):
+        def first(req, res):
+            req.url = "/b/9?q=1"
+            req.next()
+        app.get("/a/:id", first)
+        app.get("/a/:name", lambda req, res: res.send("not here"))
+        app.get("/b/:n", _answer)
+
+    def async_throws(app):
+        @app.get("/a/:id")
+        async def first(req, res):
+            await asyncio.sleep(0)
+            raise ValueError("later")
+        app.use(_err_handler)
+
+    def async_next_later(app):
+        @app.get("/a/:id")
+        async def first(req, res):
+            await asyncio.sleep(0)
+            req.next()
+        app.get("/a/:name", _answer)
+
+    def route_stack(app):
+        def mw(req, res, next):
+            res.set("X-Mw", "1")
+            next()
+        def fails(req, res):
+            raise ValueError("in route")
+        app.get("/a/:id", mw, fails)
+        app.use(_err_handler)
+
+    def route_stack_next(app):
+        app.get("/a/:id", lambda req, res, next: next(), lambda req, res: req.next())
+        app.use(_answer)
+
+    def param_callback(app):
+        app.param("id", lambda req, res, next, value, name: (res.set("X-Param", value), next()))
+        app.get("/a/:id", _answer)
+
+    def middleware_on_prefix(app):
+        def mw(req, res, next):
+            res.set("X-Base", req.base_url)
+            next()
+        app.use("/a", mw)
+        app.get("/a/:id", _answer)
+
+    def middleware_on_prefix_throws(app):
+        def mw(req, res, next):
+            raise ValueError("prefix")
+        app.use("/a", mw)
+        app.get("/a/:id", _answer)
+        app.use(_err_handler)
+
+    def head_to_get(app):
+        app.get("/a/:id", lambda req, res: res.set("X-Head", req.method).send("body"))
+
+    def head_past_an_empty_route(app):
+        app.route("/a/:id")  # no handlers: Express still takes it for HEAD, and it passes on
+        app.use(lambda req, res: res.set("X-Route", req.route.path if req.route else "none").send("x"))
+
+    def format_406(app):
+        app.get("/a/:id", lambda req, res: res.format({"text/html": lambda: res.send("<p>")}))
+        app.use(_err_handler)
+
+    def send_file_missing(app):
+        app.get("/a/:id", lambda req, res: res.send_file("/nonexistent/fastexpress-test-file"))
+        app.use(_err_handler)
+
+    def same_next(app):
+        app.get("/a/:id", lambda req, res: res.send(str(req.next is req.next and callable(req.next))))
+
+    answer = {"params": {"name": "7"}, "url": "/a/7", "base": "", "route": "/a/:name"}
+    own = {"params": {"id": "7"}, "url": "/a/7", "base": "", "route": "/a/:id"}
+    in_use = {"params": {}, "url": "/a/7", "base": "", "route": "/a/:id"}
+    not_found = "Cannot GET /a/7"
+    # name: (build, method, request headers, status, body (JSON, text, or text within), X- headers)
+    return {
+        "throws": (throws, "GET", {}, 500, "caught boom", {}),
+        "req.next()": (next_plain, "GET", {}, 200, answer, {}),
+        "req.next('route')": (next_route, "GET", {}, 200, answer, {}),
+        "req.next('router')": (next_router, "GET", {}, 404, not_found, {"x-content-type-options": "nosniff"}),
+        "req.next(err)": (next_error, "GET", {}, 500, "caught missing", {}),
+        "req.next() to a middleware": (next_to_a_middleware, "GET", {}, 200, in_use, {}),
+        "req.next() past the end": (next_past_the_end, "GET", {}, 404, not_found, {"x-content-type-options": "nosniff"}),
+        "req.url rewritten": (rewrites_url, "GET", {}, 200,
+                              {"params": {"n": "9"}, "url": "/b/9?q=1", "base": "", "route": "/b/:n"}, {}),
+        "async throws": (async_throws, "GET", {}, 500, "caught later", {}),
+        "async req.next()": (async_next_later, "GET", {}, 200, answer, {}),
+        "route stack throws": (route_stack, "GET", {}, 500, "caught in route", {"x-mw": "1"}),
+        "route stack req.next()": (route_stack_next, "GET", {}, 200, in_use, {}),
+        "param callback": (param_callback, "GET", {}, 200, own, {"x-param": "7"}),
+        "middleware on a prefix": (middleware_on_prefix, "GET", {}, 200, own, {"x-base": "/a"}),
+        "middleware on a prefix throws": (middleware_on_prefix_throws, "GET", {}, 500, "caught prefix", {}),
+        "HEAD to a GET route": (head_to_get, "HEAD", {}, 200, "", {"x-head": "HEAD"}),
+        "HEAD past an empty route": (head_past_an_empty_route, "HEAD", {}, 200, "", {"x-route": "/a/:id"}),
+        "res.format 406": (format_406, "GET", {"Accept": "application/json"}, 406, "caught Not Acceptable", {}),
+        "res.send_file missing": (send_file_missing, "GET", {}, 404, "caught ENOENT", {}),
+        "req.next read twice": (same_next, "GET", {}, 200, "True", {}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_first_route_cases()))
+def test_first_route_answers_as_with_its_pass_made_at_once(name: str) -> None:
+    build, method, headers, status, body, x_headers = _first_route_cases()[name]
+    answers = []
+    for made_at_once in (False, True):
+        app = express()
+        if made_at_once:
+            app.use(_pass_through)
+        build(app)
+        with TestClient(app) as client:
+            r = client.request(method, "/a/7", headers=headers)
+        answers.append((r.status_code, app_headers(r), r.content))
+    assert answers[0] == answers[1]
+    got_status, got_headers, content = answers[0]
+    assert got_status == status
+    assert {k.lower(): v for k, v in got_headers if k.lower().startswith("x-") and k.lower() != "x-powered-by"} == x_headers
+    if isinstance(body, dict):
+        assert json.loads(content) == body
+    elif status == 200:
+        assert content.decode() == body
+    else:
+        assert body in content.decode()
+
+
+def test_first_route_pass_is_made_only_when_asked_for() -> None:
+    # PERF's premise (Router.handle): nothing makes the pass for a (req, res) route that
+    # answers; the first read of req.next makes it, as it stands after the route.
+    from fastexpress.router import _RouterRun
+
+    seen = []
+
+    def first(req, res):
+        seen.append(req._next)
+        run = req.next
+        seen.append((type(run), run.idx, req._next is run))
+        res.send("ok")
+
+    app = express()
+    app.get("/other", lambda req, res: res.send("other"))
+    app.get("/a/:id", first)
+    assert get(app, "/a/7").text == "ok"
+    assert seen == [None, (_RouterRun, 2, True)]

@@ -1,6 +1,7 @@
 """The handler of last resort: Express's ``finalhandler`` (the 404 page and the error page)."""
 from __future__ import annotations
 
+import asyncio
 import sys
 import traceback
 from typing import TYPE_CHECKING, Any
@@ -83,8 +84,17 @@ class FinalHandler:
         if res.headers_sent:
             req.socket.abort()
             return DONE
-        send_error_page(req, res, status, headers, msg)
+        # Express's finalhandler writes once the request stream has ended: on a later turn,
+        # even when a parser read the body (checked against Express 5.3.0). What runs after
+        # next() comes first, as there.
+        if not req._body_done and not req._read_started:
+            req._discard()
+        asyncio.get_event_loop().call_soon(self._send, status, headers, msg)
         return DONE
+
+    def _send(self, status: int, headers: dict[str, Any] | None, msg: str) -> None:
+        if not self.res.headers_sent:  # (the app may have answered since)
+            send_error_page(self.req, self.res, status, headers, msg)
 
 
 def send_error_page(req: Request, res: Response, status: int, headers: dict[str, Any] | None, msg: str) -> None:
@@ -99,6 +109,4 @@ def send_error_page(req: Request, res: Response, status: int, headers: dict[str,
     res.set_header("X-Content-Type-Options", "nosniff")
     res.set_header("Content-Type", "text/html; charset=utf-8")
     res.set_header("Content-Length", str(len(body)))
-    if not req._body_done and not req._read_started:
-        req._discard()
     res.end() if req.method == "HEAD" else res.end(body)

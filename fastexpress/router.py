@@ -533,25 +533,23 @@ class Router:
             url = req.url
             path = pathname(url) if "?" in url or "#" in url else url
             idx, layer, match, route, err = _find(self, stack, 0, path, req.method, None, None)
-            if err is not None:
-                idx = 0  # a matcher failed: the pass finds that again (a 400)
-            elif match is not None:
-                if match[1] and self.params:
-                    idx -= 1  # param callbacks to run first: the pass starts at the layer
-                elif route is not None:
-                    req._pass = self
-                    req._pass_idx = idx
-                    req.params = match[1]
-                    req.route = route
-                    return route.dispatch(req, res, req._resume)
-                else:
-                    # A middleware takes it first: the pass starts with it, matched already.
-                    run = _RouterRun(self, req, res, None, None, idx)
-                    req.params = match[1]
-                    result = run._call_layer(layer, match, None, path)
-                    run.sync = 0
-                    return result
-            # (nothing takes it: the pass starts past the end, for the 404)
+            if err is not None or match is None:
+                idx = 0  # a matcher failed, or nothing takes it: the pass finds that again (400, 404)
+            elif match[1] and self.params:
+                idx -= 1  # param callbacks to run first: the pass starts at the layer
+            elif route is not None:
+                req._pass = self
+                req._pass_idx = idx
+                req.params = match[1]
+                req.route = route
+                return route.dispatch(req, res, req._resume)
+            else:
+                # A middleware takes it first: the pass starts with it, matched already.
+                run = _RouterRun(self, req, res, None, None, idx)
+                req.params = match[1]
+                result = run._call_layer(layer, match, None, path)
+                run.sync = 0
+                return result
         run = _RouterRun(self, req, res, done, parent_app, idx)
         # PERF: straight to matching unless the first layer can be called without it.
         return run() if stack and stack[0].direct else run._dispatch(None)
@@ -813,7 +811,7 @@ class _RouterRun:
                 layer_error = None
             elif err == "router":
                 self._restore_url()
-                return self._done(None)
+                return _defer(self._done, None)  # as Express's router: on the next turn
         stack = self.stack
         idx = self.idx
         if idx < len(stack):
@@ -825,7 +823,10 @@ class _RouterRun:
         if self.removed:
             self._restore_url()
         if idx >= len(stack):
-            return self._done(layer_error)
+            # Express's router leaves a stack passed to its end on the next turn (setImmediate):
+            # what the caller of next() does after it comes first. (A stack in which nothing
+            # more matches is left at once, below, as there.)
+            return _defer(self._done, layer_error)
         url = req.url
         if self.protohost:
             url = url[len(self.protohost):]
@@ -976,6 +977,8 @@ def resume(req: Request) -> _RouterRun:
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:
+    """``next(err)`` on the loop's next turn (Node's setImmediate). Awaiting what this returns
+    waits for nothing, as awaiting Express's next() then does."""
     asyncio.get_event_loop().call_soon(next, err)
     return DONE
 

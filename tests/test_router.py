@@ -1784,3 +1784,120 @@ def test_first_route_pass_is_made_only_when_asked_for() -> None:
     app.get("/a/:id", first)
     assert get(app, "/a/7").text == "ok"
     assert seen == [None, (_RouterRun, 2, True)]
+
+
+# -- what runs after next() ---------------------------------------------------------------------
+# Express's router leaves a stack passed to its end on the next turn (setImmediate), and its final
+# handler writes the 404 or error page only once the request has ended (a later turn): code after
+# next() runs first. Expected values are Express 5.3.0's.
+
+def _after_next_cases():
+    def header_at_the_end(app):
+        def mw(req, res, next):
+            next()
+            res.set("X-After", "1")
+        app.use(mw)
+
+    def header_where_nothing_more_matches(app):
+        def mw(req, res, next):
+            next()
+            res.set("X-After", "1")
+        app.use(mw)
+        app.get("/other", lambda req, res: res.send("other"))
+
+    def header_after_router_exit(app):
+        def first(req, res):
+            req.next("router")
+            res.set("X-After", "2")
+        app.get("/b/:id", first)
+
+    def answer_after_next(app):
+        def mw(req, res, next):
+            next()
+            res.send("late answer")
+        app.use(mw)
+
+    def answer_where_nothing_more_matches(app):
+        answer_after_next(app)
+        app.get("/other", lambda req, res: res.send("other"))
+
+    def header_after_an_error(app):
+        def mw(req, res, next):
+            next(ValueError("e"))
+            res.set("X-After", "3")
+        app.use(mw)
+
+    def header_after_await_next(app):
+        @app.use
+        async def mw(req, res, next):
+            await next()
+            res.set("X-After", "awaited")
+
+    def params_after_the_pass(app):
+        def first(req, res):
+            req.next()
+            res.set("X-Params", json.dumps(req.params))
+        app.get("/b/:id", first)
+
+    def router_passed_to_its_end(app):
+        router = Router()
+
+        def mw(req, res, next):
+            next()
+            res.set("X-After", "1")
+        router.use(mw)
+        app.use("/b", router)
+        app.get("/b/7", lambda req, res: res.send(f"after: {res.get('X-After')}"))
+
+    def router_left(app):
+        router = Router()
+
+        def mw(req, res, next):
+            next("router")
+            res.set("X-After", "2")
+        router.use(mw)
+        router.get("/7", lambda req, res: res.send("skipped"))
+        app.use("/b", router)
+        app.get("/b/7", lambda req, res: res.send(f"after: {res.get('X-After')}"))
+
+    def parser_then_header(app):
+        app.use(express.json())
+
+        def mw(req, res, next):
+            next()
+            res.set("X-After", "1")
+        app.use(mw)
+
+    json_post = ("POST", {"Content-Type": "application/json"}, b'{"a": 1}')
+    get_ = ("GET", {}, None)
+    # name: (build, request, status, body (text within), headers expected)
+    return {
+        "a header after next() at the end": (header_at_the_end, get_, 404, "Cannot GET /b/7", {"X-After": "1"}),
+        "a header after next() where nothing more matches": (header_where_nothing_more_matches, get_, 404, "Cannot GET /b/7", {"X-After": "1"}),
+        "a header after req.next('router')": (header_after_router_exit, get_, 404, "Cannot GET /b/7", {"X-After": "2"}),
+        "an answer after next() at the end": (answer_after_next, get_, 200, "late answer", {}),
+        # (Express then throws from its final handler, uncaught: it cannot write its page)
+        "an answer after next() where nothing more matches": (answer_where_nothing_more_matches, get_, 200, "late answer", {}),
+        "a header after next(err)": (header_after_an_error, get_, 500, "Internal Server Error", {"X-After": "3"}),
+        "a header after await next()": (header_after_await_next, get_, 404, "Cannot GET /b/7", {"X-After": "awaited"}),
+        "a header after a parser read the body": (parser_then_header, json_post, 404, "Cannot POST /b/7", {"X-After": "1"}),
+        "req.params after the pass": (params_after_the_pass, get_, 404, "Cannot GET /b/7", {"X-Params": '{"id": "7"}'}),
+        "a router passed to its end": (router_passed_to_its_end, get_, 200, "after: 1", {"X-After": "1"}),
+        "a router left with next('router')": (router_left, get_, 200, "after: 2", {"X-After": "2"}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_after_next_cases()))
+def test_what_runs_after_next_comes_before_the_final_handler_and_the_parent(name: str, caplog) -> None:
+    build, (method, headers, body), status, text, expected = _after_next_cases()[name]
+    app = express()
+    app.set("env", "production")
+    build(app)
+    with TestClient(app) as client:
+        r = client.request(method, "/b/7", headers=headers, content=body)
+    assert r.status_code == status
+    assert text in r.text
+    for name_, value in expected.items():
+        assert r.headers.get(name_) == value
+    # A page that can no longer be written (the app answered first) is left unwritten, quietly.
+    assert [rec.getMessage() for rec in caplog.records if rec.name == "asyncio"] == []

@@ -562,6 +562,12 @@ exitRouter.get('/x', (req, res) => { res.send('inside router') })
 app.use('/nrr', exitRouter)
 app.get('/nrr/x', (req, res) => { res.send('after router') })
 
+const afterRouter = express.Router()
+afterRouter.use((req, res, next) => { next(req.path === '/left' ? 'router' : undefined); res.set('X-After', 'set after next()') })
+app.use('/after', afterRouter)
+app.get('/after/:how', (req, res) => { res.send('app saw: ' + res.get('X-After')) })
+app.get('/final-after', (req, res, next) => { next(); res.set('X-After', 'set after next()') })
+
 app.get('/mwchain', (req, res, next) => { res.append('X-Step', 'a'); next() }, (req, res, next) => { res.append('X-Step', 'b'); next() })
 app.get('/mwchain', (req, res) => { res.append('X-Step', 'c'); res.send('chained') })
 

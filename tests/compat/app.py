@@ -707,6 +707,27 @@ exit_router.get("/x", lambda req, res: res.send("inside router"))
 app.use("/nrr", exit_router)
 app.get("/nrr/x", lambda req, res: res.send("after router"))
 
+# What a router's last layer does after next() comes before the app goes on (Express leaves a
+# router on the next turn), whether the router was passed to its end or left with next("router").
+after_router = express.Router()
+
+
+@after_router.use
+def after_next(req, res, next):
+    next("router" if req.path == "/left" else None)
+    res.set("X-After", "set after next()")
+
+
+app.use("/after", after_router)
+app.get("/after/:how", lambda req, res: res.send(f"app saw: {res.get('X-After')}"))
+
+
+# And before the final handler's page (written once the request has ended, a later turn).
+@app.get("/final-after")
+def final_after(req, res, next):
+    next()
+    res.set("X-After", "set after next()")
+
 
 def step(name):
     def handler(req, res, next):

@@ -977,10 +977,26 @@ def resume(req: Request) -> _RouterRun:
 
 
 def _defer(next: Callable[..., Any], err: Any) -> Any:
-    """``next(err)`` on the loop's next turn (Node's setImmediate). Awaiting what this returns
-    waits for nothing, as awaiting Express's next() then does."""
-    asyncio.get_event_loop().call_soon(next, err)
-    return DONE
+    """``next(err)`` on the loop's next turn (Node's setImmediate): what the caller of next()
+    does after it comes first. What this returns is done once that call and what it started
+    have run: ``await next()`` runs the rest of the chain, as it always does here (awaiting
+    Express's next() waits for nothing)."""
+    loop = asyncio.get_event_loop()
+    waiter = loop.create_future()
+    loop.call_soon(_run_deferred, next, err, waiter)
+    return waiter
+
+
+def _run_deferred(next: Callable[..., Any], err: Any, waiter: asyncio.Future[Any]) -> None:
+    try:
+        result = next(err)
+    except BaseException:
+        waiter.set_result(None)
+        raise  # a router's own failure: the loop reports it
+    if _is_awaitable(result):
+        asyncio.ensure_future(result).add_done_callback(lambda _: waiter.done() or waiter.set_result(None))
+    else:
+        waiter.set_result(None)
 
 
 class _ParamRun:

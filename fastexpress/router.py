@@ -3,7 +3,9 @@
 ``next`` is an object per pass through a router (``_RouterRun``) or a route (``_RouteRun``):
 calling it advances the stack exactly as Express's ``next`` closure does. A handler runs
 synchronously; one that returns an awaitable is scheduled as a task, and ``next()`` returns an
-awaitable that finishes when the rest of the chain it started has run (``await next()``).
+awaitable that finishes when the rest of the chain it started has run (``await next()``). An
+app's outermost pass is made only when something asks for it (``Router.handle``); a pass that
+reaches its end, or is left with ``next("router")``, hands on a turn later, as Express's does.
 """
 from __future__ import annotations
 

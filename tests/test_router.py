@@ -1709,6 +1709,12 @@ def _first_route_cases():
         app.get("/a/:id", lambda req, res: res.send_file("/nonexistent/fastexpress-test-file"))
         app.use(_err_handler)
 
+    def next_replaced(app):
+        def first(req, res):
+            req.next = None  # an app may set it, as in Express: it reads back what was set
+            res.send(str(req.next))
+        app.get("/a/:id", first)
+
     def same_next(app):
         app.get("/a/:id", lambda req, res: res.send(str(req.next is req.next and callable(req.next))))
 
@@ -1739,6 +1745,7 @@ def _first_route_cases():
         "res.format 406": (format_406, "GET", {"Accept": "application/json"}, 406, "caught Not Acceptable", {}),
         "res.send_file missing": (send_file_missing, "GET", {}, 404, "caught ENOENT", {}),
         "req.next read twice": (same_next, "GET", {}, 200, "True", {}),
+        "req.next set by the app": (next_replaced, "GET", {}, 200, "None", {}),
     }
 
 

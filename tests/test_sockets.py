@@ -211,6 +211,36 @@ def test_sixteen_pipelined_requests_in_one_send(loop: asyncio.AbstractEventLoop)
     serve(loop, app, body)
 
 
+def test_pipelined_answers_written_a_turn_later_keep_their_order(loop: asyncio.AbstractEventLoop) -> None:
+    # The final handler's 404 and a router passed to its end answer on a later turn of the loop
+    # (as Express's do); the requests piped behind them wait their turn on the one connection.
+    from fastexpress import Router
+
+    app = bare_app()
+    app.get("/ok", lambda req, res: res.send("ok"))
+    router = Router()
+
+    def last(req: Any, res: Any, next: Any) -> None:
+        next()
+        res.set("X-After", "next")
+
+    router.use(last)
+    app.use("/r", router)
+    app.get("/r/in", lambda req, res: res.send("after the router"))
+
+    async def body(server: Any) -> None:
+        client = Client(server.port)
+        paths = ["/nope", "/ok", "/r/in", "/r/out", "/ok"]
+        client.send(b"".join(get(p) for p in paths))
+        rs = await thread(client.read, len(paths))
+        client.close()
+        assert [r.status for r in rs] == [404, 200, 200, 404, 200]
+        assert [bytes(r.body) for r in rs if r.status == 200] == [b"ok", b"after the router", b"ok"]
+        assert [r.header("X-After") for r in rs] == [[], [], ["next"], ["next"], []]
+
+    serve(loop, app, body)
+
+
 def test_answered_requests_are_freed_without_the_cycle_collector(loop: asyncio.AbstractEventLoop) -> None:
     # fastexpress.router.release, with the loop's own frames above the protocol: no request,
     # response or router pass is left for the collector (collector off while they are served).

@@ -60,6 +60,12 @@ class FinalHandler:
         self.app = app
 
     def __call__(self, err: Any = None) -> Any:
+        try:
+            return self._respond(err)
+        except Exception as exc:  # `err` cannot be shown (a property of it raises): show that failure
+            return self._respond(exc)
+
+    def _respond(self, err: Any) -> Any:
         req, res = self.req, self.res
         headers = None
         if err is None and res.headers_sent:
@@ -93,8 +99,15 @@ class FinalHandler:
         return DONE
 
     def _send(self, status: int, headers: dict[str, Any] | None, msg: str) -> None:
-        if not self.res.headers_sent:  # (the app may have answered since)
-            send_error_page(self.req, self.res, status, headers, msg)
+        res = self.res
+        if res.headers_sent:  # the app has answered since
+            return
+        try:
+            send_error_page(self.req, res, status, headers, msg)
+        except Exception as exc:  # the error's own headers are not valid headers: the page without them
+            self.app._log_error(exc)
+            if not res.headers_sent:
+                send_error_page(self.req, res, status, None, msg)
 
 
 def send_error_page(req: Request, res: Response, status: int, headers: dict[str, Any] | None, msg: str) -> None:

@@ -368,6 +368,50 @@ def test_error_headers_only_with_valid_status():
     assert app_headers(r) == page_headers(136)
 
 
+def test_error_headers_that_are_no_valid_headers_leave_the_page_without_them():
+    # (Express's finalhandler throws from setHeader there, uncaught.) The page is still written,
+    # with the headers that were valid, and the connection serves on.
+    app = production_app()
+
+    def h(req, res, next):
+        exc = HTTPError(400, "bad")
+        exc.headers = {"X-Fine": "1", "X-Bad": "a\r\nb"}
+        next(exc)
+
+    app.get("/", h)
+    app.get("/ok", lambda req, res: res.send("ok"))
+    client = TestClient(app)
+    r = client.get("/")
+    assert r.status_code == 400 and r.text == page("Bad Request")
+    assert r.headers.get("X-Fine") == "1" and "X-Bad" not in r.headers
+    assert client.get("/ok").text == "ok"
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["a route", "the stack's last layer"])
+def test_an_error_that_cannot_be_shown_gets_the_page_for_that_failure(last: bool):
+    # Reading its status raises: the final handler shows that failure (a 500) instead; from the
+    # stack's last layer the final handler runs a turn later, where nothing else would catch it.
+    class Unshowable(Exception):
+        @property
+        def status(self):
+            raise RuntimeError("no status")
+
+    app = production_app()
+    app.get("/ok", lambda req, res: res.send("ok"))
+
+    def failing(req, res, next):
+        next(Unshowable("x"))
+
+    if last:
+        app.use(failing)
+    else:
+        app.get("/", failing)
+    client = TestClient(app)
+    r = client.get("/")
+    assert r.status_code == 500 and r.text == page("Internal Server Error")
+    assert client.get("/ok").text == "ok"
+
+
 @pytest.mark.parametrize("preset,expected", [(403, 403), (450, 450), (599, 599), (200, 500), (302, 500), (600, 500)])
 def test_error_without_status_uses_response_status(preset, expected):
     app = production_app()

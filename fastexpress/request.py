@@ -18,7 +18,7 @@ from .negotiation import accepts_charsets, accepts_encodings, accepts_languages,
 from .proxy import proxy_addr, req_ips
 from .querystring import parse_extended, parse_simple
 from .rangeparser import Ranges, parse_range
-from .router import _RouterRun, pathname, resume
+from .router import Router, _RouterRun, pathname, resume
 from .typeis import request_is
 
 if TYPE_CHECKING:
@@ -104,13 +104,13 @@ class Request:
         """Express's ``req.next``: the ``next`` of the router pass the request is in. The pass
         an app's first route was called without (``Router.handle``) is made here, on demand."""
         run = self._next
-        if run is None and self._pass is not None and type(self._pass) is not _RouterRun:
+        if run is None and isinstance(self._pass, Router):  # a pass yet to be made
             run = resume(self)
         return run
 
     @next.setter
     def next(self, value: Any) -> None:
-        if self._pass is not None and type(self._pass) is not _RouterRun:
+        if isinstance(self._pass, Router):
             resume(self)  # the route's done must still find the pass
         self._next = value
 

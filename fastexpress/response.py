@@ -546,8 +546,9 @@ def _normalize_type(t: str) -> str:
 def _call_format_handler(fn: Callable[..., Any], req: Request, res: Response) -> None:
     from .router import arity, invoke
 
-    args = () if arity(fn) == 0 else (req, res, req.next)
-    invoke(fn, False, args, req.next)
+    next = req.next
+    args = () if arity(fn) == 0 else (req, res, next)
+    invoke(fn, False, args, next)
 
 
 # -- JSON -------------------------------------------------------------------------------------

@@ -968,7 +968,9 @@ def send_file(res: Response, path: Any, *args: Any, **options: Any) -> asyncio.T
 
 def _start(res: Response, path: str, opts: dict[str, Any], done: Callable[..., Any] | None) -> asyncio.Task[Any]:
     req = res.req
-    next = req.next if req.next is not None else _no_next
+    next = req.next  # (a property: read once)
+    if next is None:
+        next = _no_next
     app = res.app
     opts["etag"] = app.enabled("etag") if app is not None else True  # wired from the app setting
     hooks: list[HeadersHook] = []

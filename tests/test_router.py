@@ -1618,7 +1618,10 @@ def _first_route_cases():
         app.use(_err_handler)
 
     def next_plain(app):
-        app.get("/a/:id", lambda req, res: req.next())
+        def first(req, res):
+            res.append("X-Calls", "first")  # once: the pass goes on after this route
+            req.next()
+        app.get("/a/:id", first)
         app.get("/a/:name", _answer)
 
     def next_route(app):
@@ -1725,7 +1728,7 @@ def _first_route_cases():
     # name: (build, method, request headers, status, body (JSON, text, or text within), X- headers)
     return {
         "throws": (throws, "GET", {}, 500, "caught boom", {}),
-        "req.next()": (next_plain, "GET", {}, 200, answer, {}),
+        "req.next()": (next_plain, "GET", {}, 200, answer, {"x-calls": "first"}),
         "req.next('route')": (next_route, "GET", {}, 200, answer, {}),
         "req.next('router')": (next_router, "GET", {}, 404, not_found, {"x-content-type-options": "nosniff"}),
         "req.next(err)": (next_error, "GET", {}, 500, "caught missing", {}),
